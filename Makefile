@@ -1,0 +1,61 @@
+# motcua: `make demo` runs the portal with demo data; `make test` runs every test.
+# Needs only Python >= 3.11 and make; everything else is installed into .venv from requirements.lock.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format typecheck lock schema check-schema migrate clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "motcua needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+migrate: $(STAMP)
+	$(MANAGE) migrate --no-input -v 0
+
+demo: migrate
+	$(MANAGE) compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
+	$(MANAGE) load_catalog src/motcua/catalog/demo
+	$(MANAGE) load_demo_data
+	@echo "Starting the task worker and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
+	@MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
+	 trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	 MOTCUA_TASKS_BACKEND=database $(MANAGE) runserver --noreload $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+schema: $(STAMP)
+	$(MANAGE) spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+check-schema: $(STAMP)
+	$(MANAGE) spectacular --file $(VENV)/openapi.yaml --validate --fail-on-warn
+	@diff -u docs/openapi.yaml $(VENV)/openapi.yaml || (echo "docs/openapi.yaml is out of date: run 'make schema' and commit it"; exit 1)
+
+# Regenerate the pinned lock from pyproject.toml (needs the network to PyPI).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --extra dev --strip-extras --output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var

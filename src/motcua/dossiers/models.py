@@ -1,0 +1,123 @@
+"""Dossiers: drafts, their files, submission and the citizen-visible timeline."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StoredFile(models.Model):
+    """A file's bytes, stored once under their SHA-256 (content-addressed); never changed or deleted."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)  # sniffed from the content, not the name
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha256
+
+
+class Dossier(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đang chờ tiếp nhận")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    agency = models.ForeignKey(
+        "catalog.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    status = models.CharField(_("trạng thái"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
+    # Which fields were prefilled from which source (R-ONCE-1), e.g. {"full_name": "identity"}.
+    prefilled = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Set once, at submission.
+    rule_set = models.ForeignKey(
+        "catalog.RuleSet", null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    reference = models.CharField(_("mã tra cứu"), max_length=20, unique=True, null=True, blank=True)
+    submission_key = models.CharField(max_length=100, null=True, blank=True)  # idempotency key
+    submitted_at = models.DateTimeField(_("thời điểm hệ thống nhận"), null=True, blank=True)
+    official_receipt_at = models.DateTimeField(_("thời điểm tiếp nhận chính thức"), null=True, blank=True)
+    check_due_at = models.DateTimeField(_("hạn kiểm tra, tiếp nhận"), null=True, blank=True)
+    calendar = models.ForeignKey(
+        "worktime.CalendarSnapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # SHA-256 over the canonical manifest of what was submitted (form data + file hashes): R-ACK-4.
+    manifest = models.JSONField(default=dict, blank=True)
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    # Issued by the one-stop official at acceptance (R-CODE-1).
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "submission_key"], name="dossier_submission_key_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
+            models.Index(fields=["agency", "status", "check_due_at"], name="dossier_agency_queue"),
+        ]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+
+    def __str__(self) -> str:
+        return self.code or self.reference or str(self.public_id)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class DossierFile(models.Model):
+    """A file attached to a dossier for one of its procedure's components."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    component = models.ForeignKey("catalog.Component", on_delete=models.PROTECT, related_name="+")
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["component__order", "uploaded_at", "id"]
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierEvent(models.Model):
+    """One entry of the dossier's timeline, as the applicant sees it."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Tạo hồ sơ nháp")
+        SUBMITTED = "submitted", _("Nộp hồ sơ thành công")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d/%m/%Y %H:%M}"

@@ -95,6 +95,7 @@ def database_from_url(url: str, *, sqlite_default: Path, conn_max_age: int) -> d
 
 
 def sqlite_options(path: Path) -> dict:
+    path.parent.mkdir(parents=True, exist_ok=True)  # the embedded default needs no setup step
     # Several processes (web, worker) write at once: WAL + BEGIN IMMEDIATE + a busy timeout,
     # rather than Django's defaults, which fail with "database is locked" under concurrency.
     return {

@@ -1,0 +1,139 @@
+"""The shared cast of every test, and settings that keep tests fast and isolated.
+
+Who may see what:
+- `citizen` (Nguyễn Văn An) owns the dossiers the tests create; `other_citizen` (Trần Thị Bình) must
+  never see them.
+- `organisation_user` acts for a company (enterprise code as username).
+- `receptionist` works at the one-stop shop of `agency` (phường Ba Đình); `other_receptionist` works at
+  `other_agency` (Sở Tư pháp Hà Nội) and must not see Ba Đình's dossiers.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    # PBKDF2 is slow on purpose; tests create and log in many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test gets its own file store, so no test sees another's files.
+    settings.MOTCUA_STORAGE_DIR = tmp_path / "storage"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def agency(db):
+    from motcua.identity.tests.factories import default_agency
+
+    return default_agency()
+
+
+@pytest.fixture
+def other_agency(db):
+    from motcua.catalog.models import Agency
+
+    return Agency.objects.get_or_create(
+        code="000.00.13.H26",
+        defaults={
+            "name": "Sở Tư pháp thành phố Hà Nội",
+            "level": Agency.Level.PROVINCE,
+            "one_stop_name": "Bộ phận Một cửa Sở Tư pháp",
+        },
+    )[0]
+
+
+@pytest.fixture
+def citizen(db):
+    import datetime as dt
+
+    from motcua.identity.tests.factories import CitizenFactory
+
+    return CitizenFactory(
+        username="001090012345",
+        citizen_id="001090012345",
+        full_name="Nguyễn Văn An",
+        date_of_birth=dt.date(1990, 5, 17),
+        phone="0912345678",
+        email="an@example.com",
+    )
+
+
+@pytest.fixture
+def other_citizen(db):
+    import datetime as dt
+
+    from motcua.identity.tests.factories import CitizenFactory
+
+    return CitizenFactory(
+        username="079195001234",
+        citizen_id="079195001234",
+        full_name="Trần Thị Bình",
+        date_of_birth=dt.date(1995, 3, 2),
+        email="binh@example.com",
+    )
+
+
+@pytest.fixture
+def organisation_user(db):
+    from motcua.identity.tests.factories import OrganisationUserFactory
+
+    return OrganisationUserFactory()
+
+
+@pytest.fixture
+def receptionist(agency):
+    from motcua.identity.tests.factories import OfficialFactory
+
+    return OfficialFactory(agency=agency, username="tiepnhan.test")
+
+
+@pytest.fixture
+def other_receptionist(other_agency):
+    from motcua.identity.tests.factories import OfficialFactory
+
+    return OfficialFactory(agency=other_agency, username="tiepnhan.sotuphap.test")
+
+
+@pytest.fixture
+def rule_set(db):
+    import datetime as dt
+
+    from motcua.catalog.models import RuleSet
+
+    return RuleSet.objects.get_or_create(
+        code="D118-2025",
+        defaults={
+            "name": "Nghị định 118/2025/NĐ-CP",
+            "effective_from": dt.date(2025, 7, 1),
+            "params": {"check_hours": 8, "receipt_outside_hours": "next_session", "same_day_cutoff": "15:00"},
+        },
+    )[0]
+
+
+@pytest.fixture
+def procedure(agency, rule_set):
+    """A procedure of `agency` with a small e-form and two components: required PDF "don", optional "giay_to_khac"."""
+    from motcua.catalog.tests.factories import ProcedureFactory
+
+    return ProcedureFactory(agencies=[agency])
+
+
+def make_pdf(text: str = "motcua", pages: int = 1) -> bytes:
+    """A small valid PDF."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def pdf_bytes() -> bytes:
+    return make_pdf()

@@ -1,0 +1,375 @@
+"""State changes of dossiers: drafts, their files, and submission with the automatic check (R-ACK-*)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.audit.services import audit_record
+from motcua.catalog.eform import validate_form
+from motcua.catalog.models import Agency, Component, Procedure
+from motcua.catalog.selectors import rule_set_in_force
+from motcua.dossiers import sniff, storage
+from motcua.dossiers.checks import Problem, check_file
+from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, StoredFile
+from motcua.identity.models import User
+from motcua.notifications.services import notify
+from motcua.worktime.services import calendar_for, official_receipt_time, snapshot_calendar
+
+# Where prefilled values come from (R-ONCE-1): "identity.<attribute of the account>".
+IDENTITY_PREFILL = {"full_name", "citizen_id", "date_of_birth", "phone", "email", "address"}
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read out on the phone
+
+
+class DossierError(Exception):
+    """A request the applicant can fix; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """What the applicant is told at once when a dossier is submitted (R-ACK-2)."""
+
+    dossier: Dossier
+    submitted_at: datetime
+    official_receipt_at: datetime
+    check_due_at: datetime
+    replayed: bool  # True when this answers a repeated submission (double click, client retry)
+
+
+def _not_editable() -> DossierError:
+    return DossierError(
+        [
+            Problem(
+                "dossier",
+                "not_editable",
+                _("Hồ sơ đã nộp nên không thể sửa đổi. Nếu cần bổ sung, hãy chờ yêu cầu từ cơ quan tiếp nhận."),
+            )
+        ]
+    )
+
+
+def _prefill_values(schema: dict, applicant: User) -> dict[str, Any]:
+    values = {}
+    for field in schema.get("fields", []):
+        source = field.get("prefill", "")
+        if source.startswith("identity."):
+            attribute = source.removeprefix("identity.")
+            value = getattr(applicant, attribute, None) if attribute in IDENTITY_PREFILL else None
+            if value:
+                values[field["key"]] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return values
+
+
+@transaction.atomic
+def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None = None) -> Dossier:
+    """Start a draft dossier, prefilled with what the applicant's account already holds (R-ONCE-1)."""
+    agencies = list(procedure.agencies.all())
+    if agency is None:
+        if len(agencies) != 1:
+            raise DossierError([Problem("agency", "required", _("Hãy chọn cơ quan tiếp nhận hồ sơ."))])
+        agency = agencies[0]
+    elif agency not in agencies:
+        raise DossierError(
+            [Problem("agency", "invalid", _("Cơ quan đã chọn không giải quyết thủ tục này. Hãy chọn cơ quan khác."))]
+        )
+    if not procedure.is_active:
+        raise DossierError([Problem("procedure", "inactive", _("Thủ tục này hiện không nhận hồ sơ trực tuyến."))])
+    prefilled = _prefill_values(procedure.eform_schema, applicant)
+    dossier = Dossier.objects.create(
+        applicant=applicant,
+        procedure=procedure,
+        agency=agency,
+        form_data=dict(prefilled),
+        prefilled={key: "identity" for key in prefilled},
+    )
+    DossierEvent.objects.create(dossier=dossier, kind=DossierEvent.Kind.CREATED, at=dossier.created_at, actor=applicant)
+    audit_record(
+        actor=applicant, action="dossier.draft_created", object_type="dossier", object_id=str(dossier.public_id),
+        data={"procedure": procedure.code, "agency": agency.code},
+    )
+    return dossier
+
+
+def _lock_draft(dossier: Dossier) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not locked.is_draft:
+        raise _not_editable()
+    return locked
+
+
+@transaction.atomic
+def draft_update(*, dossier: Dossier, applicant: User, form_data: dict[str, Any]) -> Dossier:
+    """Save what the applicant typed so far (drafts persist as they go); prefilled fields stay as they were."""
+    dossier = _lock_draft(dossier)
+    data = dict(dossier.form_data)
+    for key, value in form_data.items():
+        if key not in dossier.prefilled:
+            data[key] = value
+    dossier.form_data = data
+    dossier.save(update_fields=["form_data", "updated_at"])
+    return dossier
+
+
+def draft_form_errors(dossier: Dossier) -> dict[str, list[str]]:
+    """The e-form's current problems, for showing beside the fields while the draft is edited."""
+    return validate_form(dossier.procedure.eform_schema, dossier.form_data).errors
+
+
+def _component(dossier: Dossier, component_code: str) -> Component:
+    try:
+        return dossier.procedure.components.get(code=component_code)
+    except Component.DoesNotExist:
+        raise DossierError(
+            [Problem("component", "unknown", _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang."))]
+        ) from None
+
+
+def dossier_file_add(
+    *, dossier: Dossier, applicant: User, component_code: str, original_name: str, chunks: Iterable[bytes]
+) -> DossierFile:
+    """Stream an uploaded file into storage, check it, and attach it to the draft.
+
+    A file that fails its check is not attached, and the applicant is told every reason at once.
+    """
+    if not dossier.is_draft:
+        raise _not_editable()
+    component = _component(dossier, component_code)
+    field = f"component.{component.code}"
+    name = (original_name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:200] or "tep"
+    limit = min(component.max_size_bytes, settings.MOTCUA_MAX_UPLOAD_BYTES)
+    try:
+        blob = storage.store_chunks(chunks, max_bytes=limit)
+    except storage.TooLarge:
+        raise DossierError(
+            [
+                Problem(
+                    field,
+                    "too_large",
+                    _("Tệp “%(name)s” vượt quá dung lượng tối đa %(max)s MB. Hãy nén hoặc chia nhỏ tệp.")
+                    % {"name": name, "max": component.max_size_mb},
+                )
+            ]
+        ) from None
+    content_type = sniff.sniff(blob.head)
+    messages = check_file(
+        component=component, original_name=name, size=blob.size, content_type=content_type, path=blob.path
+    )
+    if messages:
+        raise DossierError([Problem(field, "file_rejected", message) for message in messages])
+    with transaction.atomic():
+        dossier = _lock_draft(dossier)
+        stored, _created = StoredFile.objects.get_or_create(
+            sha256=blob.sha256, defaults={"size": blob.size, "content_type": content_type}
+        )
+        attached = DossierFile.objects.create(
+            dossier=dossier, component=component, stored_file=stored, original_name=name
+        )
+    return attached
+
+
+@transaction.atomic
+def dossier_file_remove(*, dossier: Dossier, applicant: User, file_id: int) -> None:
+    """Detach a file from a draft. The stored bytes stay (content-addressed, maybe shared)."""
+    dossier = _lock_draft(dossier)
+    deleted, _rows = DossierFile.objects.filter(dossier=dossier, pk=file_id).delete()
+    if not deleted:
+        raise DossierError([Problem("file", "unknown", _("Không tìm thấy tệp này trong hồ sơ. Hãy tải lại trang."))])
+
+
+def dossier_check(dossier: Dossier) -> tuple[dict[str, Any], list[Problem]]:
+    """The automatic technical check (R-ACK-1): the e-form, every required component, every file."""
+    problems: list[Problem] = []
+    result = validate_form(dossier.procedure.eform_schema, dossier.form_data)
+    for path, messages in result.errors.items():
+        problems.extend(Problem(f"form.{path}", "invalid", message) for message in messages)
+    files_by_component: dict[int, list[DossierFile]] = {}
+    for dossier_file in dossier.files.select_related("stored_file"):
+        files_by_component.setdefault(dossier_file.component_id, []).append(dossier_file)
+    for component in dossier.procedure.components.all():
+        attached = files_by_component.get(component.pk, [])
+        if component.required and not attached:
+            problems.append(
+                Problem(
+                    f"component.{component.code}",
+                    "missing",
+                    _("Chưa có “%(name)s”. Đây là thành phần bắt buộc: hãy tải tệp lên.") % {"name": component.name},
+                )
+            )
+        for dossier_file in attached:
+            stored = dossier_file.stored_file
+            path = storage.blob_path(stored.sha256)
+            if not path.exists():
+                messages = [_("Không tìm thấy tệp “%(name)s”. Hãy tải lên lại.") % {"name": dossier_file.original_name}]
+            else:
+                messages = check_file(
+                    component=component,
+                    original_name=dossier_file.original_name,
+                    size=stored.size,
+                    content_type=stored.content_type,
+                    path=path,
+                )
+            problems.extend(Problem(f"component.{component.code}", "file_rejected", m) for m in messages)
+    return result.cleaned, problems
+
+
+def _new_reference(now: datetime) -> str:
+    local = timezone.localtime(now)
+    return f"{local:%y%m%d}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def _manifest(dossier: Dossier, cleaned: dict[str, Any], submitted_at: datetime) -> dict[str, Any]:
+    return {
+        "procedure": dossier.procedure.code,
+        "agency": dossier.agency.code,
+        "applicant": dossier.applicant_id,
+        "submitted_at": submitted_at.isoformat(),
+        "form_data": cleaned,
+        "files": [
+            {
+                "component": f.component.code,
+                "name": f.original_name,
+                "sha256": f.stored_file.sha256,
+                "size": f.stored_file.size,
+                "content_type": f.stored_file.content_type,
+            }
+            for f in dossier.files.select_related("component", "stored_file").order_by("component__order", "id")
+        ],
+    }
+
+
+def manifest_digest(manifest: dict[str, Any]) -> str:
+    canonical = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _acknowledgement(dossier: Dossier, *, replayed: bool) -> Acknowledgement:
+    assert dossier.submitted_at and dossier.official_receipt_at and dossier.check_due_at
+    return Acknowledgement(
+        dossier=dossier,
+        submitted_at=dossier.submitted_at,
+        official_receipt_at=dossier.official_receipt_at,
+        check_due_at=dossier.check_due_at,
+        replayed=replayed,
+    )
+
+
+def dossier_submit(*, dossier: Dossier, applicant: User, submission_key: str | None = None) -> Acknowledgement:
+    """Check the draft and, if everything passes, submit it and acknowledge at once (R-ACK-1, R-ACK-2).
+
+    On any problem nothing changes (R-ACK-3) and DossierError lists them all. Submitting an already
+    submitted dossier again returns its acknowledgement unchanged (idempotent).
+    """
+    try:
+        with transaction.atomic():
+            return _submit(dossier=dossier, applicant=applicant, submission_key=submission_key)
+    except IntegrityError:
+        # Another request with the same idempotency key won the race: answer with its dossier.
+        existing = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).first()
+        if existing is None or existing.is_draft:
+            raise
+        return _acknowledgement(existing, replayed=True)
+
+
+def _submit(*, dossier: Dossier, applicant: User, submission_key: str | None) -> Acknowledgement:
+    if submission_key:
+        earlier = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).exclude(pk=dossier.pk)
+        if (existing := earlier.first()) is not None:
+            return _acknowledgement(existing, replayed=True)
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure", "agency", "applicant")
+        .get(pk=dossier.pk)
+    )
+    if not dossier.is_draft:
+        return _acknowledgement(dossier, replayed=True)
+    cleaned, problems = dossier_check(dossier)
+    if problems:
+        raise DossierError(problems)
+
+    now = timezone.now()
+    calendar = calendar_for(agency=dossier.agency, around=timezone.localdate(now))
+    rule_set = rule_set_in_force(on=timezone.localdate(now))
+    official_receipt_at = official_receipt_time(now, calendar)
+    check_hours = rule_set.params.get("check_hours", 8)  # R-CHK-1
+    manifest = _manifest(dossier, cleaned, now)
+
+    dossier.status = Dossier.Status.SUBMITTED
+    dossier.form_data = cleaned
+    dossier.rule_set = rule_set
+    dossier.submission_key = submission_key or None
+    dossier.submitted_at = now
+    dossier.official_receipt_at = official_receipt_at
+    dossier.check_due_at = calendar.add_working_hours(official_receipt_at, check_hours)
+    dossier.calendar = snapshot_calendar(calendar)
+    dossier.manifest = manifest
+    dossier.manifest_sha256 = manifest_digest(manifest)
+    dossier.reference = _new_reference(now)
+    dossier.save(
+        update_fields=[
+            "status", "form_data", "rule_set", "submission_key", "submitted_at", "official_receipt_at",
+            "check_due_at", "calendar", "manifest", "manifest_sha256", "reference", "updated_at",
+        ]
+    )
+    DossierEvent.objects.create(
+        dossier=dossier,
+        kind=DossierEvent.Kind.SUBMITTED,
+        at=now,
+        actor=applicant,
+        data={"official_receipt_at": official_receipt_at.isoformat(), "reference": dossier.reference},
+    )
+    audit_record(
+        actor=applicant, action="dossier.submitted", object_type="dossier", object_id=str(dossier.public_id),
+        data={"reference": dossier.reference, "manifest_sha256": dossier.manifest_sha256}, at=now,
+    )
+    ack = _acknowledgement(dossier, replayed=False)
+    _notify_acknowledgement(ack)
+    return ack
+
+
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def _notify_acknowledgement(ack: Acknowledgement) -> None:
+    dossier = ack.dossier
+    subject = _("Đã nhận hồ sơ %(reference)s: %(procedure)s") % {
+        "reference": dossier.reference,
+        "procedure": dossier.procedure.name,
+    }
+    body = _(
+        "Hồ sơ của bạn đã được gửi thành công lúc %(submitted)s.\n"
+        "Mã tra cứu: %(reference)s\n"
+        "Thủ tục: %(procedure)s\n"
+        "Cơ quan tiếp nhận: %(agency)s\n"
+        "Thời điểm tiếp nhận chính thức: %(official)s\n"
+        "Cán bộ Một cửa sẽ kiểm tra và trả lời chậm nhất lúc %(due)s: tiếp nhận hồ sơ, "
+        "hướng dẫn bổ sung (một lần) hoặc từ chối có nêu lý do."
+    ) % {
+        "submitted": _when(ack.submitted_at),
+        "reference": dossier.reference,
+        "procedure": dossier.procedure.name,
+        "agency": dossier.agency.name,
+        "official": _when(ack.official_receipt_at),
+        "due": _when(ack.check_due_at),
+    }
+    notify(
+        user=dossier.applicant,
+        subject=subject,
+        body=body,
+        link=reverse("portal:dossier_detail", kwargs={"public_id": dossier.public_id}),
+    )

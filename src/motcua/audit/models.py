@@ -35,3 +35,6 @@ class AuditHead(models.Model):
 
     last_event_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head → #{self.last_event_id}"

@@ -25,7 +25,8 @@ from motcua.dossiers.checks import Problem, check_file
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, StoredFile
 from motcua.identity.models import User
 from motcua.notifications.services import notify
-from motcua.worktime.services import calendar_for, official_receipt_time, snapshot_calendar
+from motcua.worktime.selectors import calendar_for
+from motcua.worktime.services import official_receipt_time, snapshot_calendar
 
 # Where prefilled values come from (R-ONCE-1): "identity.<attribute of the account>".
 IDENTITY_PREFILL = {"full_name", "citizen_id", "date_of_birth", "phone", "email", "address"}

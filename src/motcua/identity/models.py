@@ -31,17 +31,27 @@ class User(AbstractUser):
 
     kind = models.CharField(_("loại tài khoản"), max_length=16, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
-    citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True)
+    citizen_id = models.CharField(
+        _("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True
+    )
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("tổ chức"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="accounts",
     )
     # Officials belong to an agency; their roles there are OfficialRole rows.
     agency = models.ForeignKey(
-        "catalog.Agency", verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
+        "catalog.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="officials",
     )
     # Assurance level of the electronic identity used to log in (VNeID level 1 or 2; 0 = local account).
@@ -75,7 +85,9 @@ class OfficialRole(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "role", "department"], name="official_role_unique")
+            models.UniqueConstraint(
+                fields=["user", "agency", "role", "department"], name="official_role_unique"
+            )
         ]
         verbose_name = _("vai trò cán bộ")
         verbose_name_plural = _("vai trò cán bộ")

@@ -19,7 +19,11 @@ class CalendarDay(models.Model):
     date = models.DateField(_("ngày"))
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     agency = models.ForeignKey(
-        "catalog.Agency", verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.CASCADE,
+        "catalog.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="calendar_days",
     )
     note = models.CharField(_("căn cứ"), max_length=255, blank=True)

@@ -1,0 +1,196 @@
+"""Create accounts: citizens, organisations and officials. Each checks everything and reports all problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.vn import mst
+
+from motcua.audit.services import audit_record
+from motcua.catalog.models import Agency
+from motcua.identity.models import OfficialRole, Organisation, User
+
+
+def citizen_create(
+    *,
+    citizen_id: str,
+    full_name: str,
+    date_of_birth: dt.date,
+    phone: str,
+    email: str,
+    password: str,
+) -> User:
+    """Create a citizen's local account; the username is the 12-digit personal identification number."""
+    # Imported here: catalog.eform is the e-form engine and identity needs only its two helpers.
+    from motcua.catalog.eform import citizen_id_birth_year, validate_citizen_id
+
+    full_name = " ".join(full_name.split())
+    email = email.strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        citizen_id = validate_citizen_id(citizen_id)
+    except ValidationError as error:
+        errors["citizen_id"] = list(error.messages)
+    else:
+        if (
+            User.objects.filter(username=citizen_id).exists()
+            or User.objects.filter(citizen_id=citizen_id).exists()
+        ):
+            errors["citizen_id"] = [_("Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập.")]
+        elif date_of_birth and citizen_id_birth_year(citizen_id) != date_of_birth.year:
+            errors["date_of_birth"] = [
+                _(
+                    "Số định danh cá nhân cho thấy năm sinh %(year)s, khác với ngày sinh đã nhập (%(date)s). "
+                    "Hãy kiểm tra lại."
+                )
+                % {"year": citizen_id_birth_year(citizen_id), "date": date_of_birth.strftime("%d/%m/%Y")}
+            ]
+    _check_name(errors, "full_name", full_name, _("Vui lòng nhập họ và tên."))
+    _check_email(errors, email)
+    user = User(
+        username=citizen_id,
+        kind=User.Kind.CITIZEN,
+        citizen_id=citizen_id,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        phone=phone.strip(),
+        email=email,
+    )
+    _check_password(errors, password, user)
+    if errors:
+        raise ValidationError(errors)
+    return _create(user, password, data={"kind": user.kind})
+
+
+def organisation_account_create(
+    *,
+    enterprise_code: str,
+    name: str,
+    representative: str,
+    email: str,
+    phone: str,
+    password: str,
+) -> User:
+    """Create an organisation and its account; the username is the enterprise code (mã số doanh nghiệp)."""
+    name = " ".join(name.split())
+    representative = " ".join(representative.split())
+    email = email.strip()
+    errors: dict[str, list[str]] = {}
+    code = mst.compact(enterprise_code)
+    if not mst.is_valid(code):
+        errors["enterprise_code"] = [
+            _(
+                "Mã số doanh nghiệp %(code)s không hợp lệ: cần 10 chữ số (13 chữ số nếu là chi nhánh) "
+                "và chữ số cuối đúng chữ số kiểm tra."
+            )
+            % {"code": enterprise_code.strip()}
+        ]
+    elif (
+        Organisation.objects.filter(enterprise_code=code).exists()
+        or User.objects.filter(username=code).exists()
+    ):
+        errors["enterprise_code"] = [_("Mã số doanh nghiệp này đã có tài khoản. Hãy đăng nhập.")]
+    _check_name(errors, "name", name, _("Vui lòng nhập tên tổ chức."))
+    _check_name(
+        errors, "representative", representative, _("Vui lòng nhập họ tên người đại diện theo pháp luật.")
+    )
+    _check_email(errors, email)
+    user = User(
+        username=code, kind=User.Kind.ORGANISATION, full_name=representative, phone=phone.strip(), email=email
+    )
+    _check_password(errors, password, user)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user.organisation = Organisation.objects.create(
+            enterprise_code=code, name=name, representative=representative
+        )
+        return _create(user, password, data={"kind": user.kind, "organisation_id": user.organisation.pk})
+
+
+def official_create(
+    *,
+    username: str,
+    full_name: str,
+    agency: Agency,
+    roles: list[str],
+    email: str,
+    password: str,
+    department: str = "",
+) -> User:
+    """Create an official's account in `agency` with the given roles (values of OfficialRole.Role)."""
+    username = username.strip()
+    full_name = " ".join(full_name.split())
+    email = email.strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("Vui lòng nhập tên đăng nhập.")]
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = [
+            _("Tên đăng nhập %(username)s đã được dùng. Hãy chọn tên khác.") % {"username": username}
+        ]
+    else:
+        try:
+            User.username_validator(username)
+        except ValidationError:
+            errors["username"] = [_("Tên đăng nhập chỉ gồm chữ không dấu, chữ số và các dấu . @ + - _")]
+    _check_name(errors, "full_name", full_name, _("Vui lòng nhập họ và tên."))
+    unknown = sorted(set(roles) - set(OfficialRole.Role.values))
+    if not roles:
+        errors["roles"] = [_("Chọn ít nhất một vai trò.")]
+    elif unknown:
+        errors["roles"] = [_("Vai trò không có trong danh sách: %(roles)s.") % {"roles": ", ".join(unknown)}]
+    _check_email(errors, email)
+    user = User(username=username, kind=User.Kind.OFFICIAL, full_name=full_name, email=email, agency=agency)
+    _check_password(errors, password, user)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _create(
+            user,
+            password,
+            data={"kind": user.kind, "agency": agency.code, "roles": list(dict.fromkeys(roles))},
+        )
+        OfficialRole.objects.bulk_create(
+            OfficialRole(user=user, agency=agency, role=role, department=department)
+            for role in dict.fromkeys(roles)
+        )
+    return user
+
+
+def _create(user: User, password: str, *, data: dict) -> User:
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        audit_record(
+            actor=None, action="identity.account_create", object_type="user", object_id=user.pk, data=data
+        )
+    return user
+
+
+def _check_name(errors: dict[str, list[str]], field: str, value: str, message: str) -> None:
+    if not value:
+        errors[field] = [message]
+
+
+def _check_email(errors: dict[str, list[str]], email: str) -> None:
+    if not email:
+        return
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [
+            _("Địa chỉ thư điện tử %(email)s không đúng dạng, ví dụ: ten@example.vn.") % {"email": email}
+        ]
+
+
+def _check_password(errors: dict[str, list[str]], password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)

@@ -25,7 +25,7 @@ BASE_DIR = SRC_DIR.parent.parent
 VAR_DIR = env_path("MOTCUA_VAR_DIR", BASE_DIR / "var")
 
 DEBUG = env_bool("DEBUG", False)
-_INSECURE_DEMO_KEY = "motcua-demo-only-not-secret"  # noqa: S105
+_INSECURE_DEMO_KEY = "motcua-demo-only-not-secret"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_DEMO_KEY)
 if not DEBUG and SECRET_KEY == _INSECURE_DEMO_KEY and env_bool("MOTCUA_REQUIRE_SECRET_KEY", False):
     from django.core.exceptions import ImproperlyConfigured

@@ -10,7 +10,9 @@ from motcua import env
 
 def test_postgres_urls_become_a_database_entry():
     db = env.database_from_url(
-        "postgres://motcua:p%40ss@db.internal:6543/motcua?sslmode=require", sqlite_default=Path("/x"), conn_max_age=60
+        "postgres://motcua:p%40ss@db.internal:6543/motcua?sslmode=require",
+        sqlite_default=Path("/x"),
+        conn_max_age=60,
     )
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (

@@ -49,7 +49,16 @@ def check_pdf(path: Path) -> str | None:
             if len(reader.pages) == 0:
                 return _("Tệp PDF không có trang nào. Hãy kiểm tra lại tệp rồi tải lên lại.")
             reader.pages[0].mediabox  # noqa: B018 - touching the first page proves the page tree parses
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+    ):
         return _("Tệp PDF bị hỏng hoặc không đọc được. Hãy xuất lại tệp PDF rồi tải lên lại.")
     return None
 
@@ -64,7 +73,9 @@ def check_image(path: Path) -> str | None:
             with Image.open(path) as image:
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
-                    return _("Ảnh có kích thước quá lớn (%(w)s × %(h)s điểm ảnh). Hãy giảm độ phân giải rồi tải lên lại.") % {
+                    return _(
+                        "Ảnh có kích thước quá lớn (%(w)s × %(h)s điểm ảnh). Hãy giảm độ phân giải rồi tải lên lại."
+                    ) % {
                         "w": width,
                         "h": height,
                     }
@@ -88,11 +99,15 @@ CONTENT_CHECKS = {
 def check_file(*, component, original_name: str, size: int, content_type: str, path: Path) -> list[str]:
     """Problems with one file for one component: empty, too large, wrong type, unreadable."""
     if size == 0:
-        return [_("Tệp “%(name)s” rỗng (0 byte). Hãy chọn đúng tệp rồi tải lên lại.") % {"name": original_name}]
+        return [
+            _("Tệp “%(name)s” rỗng (0 byte). Hãy chọn đúng tệp rồi tải lên lại.") % {"name": original_name}
+        ]
     problems = []
     if size > component.max_size_bytes:
         problems.append(
-            _("Tệp “%(name)s” có dung lượng %(size)s MB, vượt quá mức tối đa %(max)s MB. Hãy nén hoặc chia nhỏ tệp.")
+            _(
+                "Tệp “%(name)s” có dung lượng %(size)s MB, vượt quá mức tối đa %(max)s MB. Hãy nén hoặc chia nhỏ tệp."
+            )
             % {"name": original_name, "size": megabytes(size), "max": component.max_size_mb}
         )
     accepted = sniff.accepted_types(component.accepted_formats)

@@ -28,13 +28,19 @@ class Dossier(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nộp"), on_delete=models.PROTECT, related_name="dossiers"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
     )
     procedure = models.ForeignKey(
         "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
     )
     agency = models.ForeignKey(
-        "catalog.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+        "catalog.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
     )
     status = models.CharField(_("trạng thái"), max_length=32, choices=Status.choices, default=Status.DRAFT)
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
@@ -47,8 +53,9 @@ class Dossier(models.Model):
     rule_set = models.ForeignKey(
         "catalog.RuleSet", null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers"
     )
+    # NULL until submission: unique among the dossiers that have one.
     reference = models.CharField(_("mã tra cứu"), max_length=20, unique=True, null=True, blank=True)
-    submission_key = models.CharField(max_length=100, null=True, blank=True)  # idempotency key
+    submission_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - idempotency key
     submitted_at = models.DateTimeField(_("thời điểm hệ thống nhận"), null=True, blank=True)
     official_receipt_at = models.DateTimeField(_("thời điểm tiếp nhận chính thức"), null=True, blank=True)
     check_due_at = models.DateTimeField(_("hạn kiểm tra, tiếp nhận"), null=True, blank=True)

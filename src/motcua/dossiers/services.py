@@ -58,7 +58,9 @@ def _not_editable() -> DossierError:
             Problem(
                 "dossier",
                 "not_editable",
-                _("Hồ sơ đã nộp nên không thể sửa đổi. Nếu cần bổ sung, hãy chờ yêu cầu từ cơ quan tiếp nhận."),
+                _(
+                    "Hồ sơ đã nộp nên không thể sửa đổi. Nếu cần bổ sung, hãy chờ yêu cầu từ cơ quan tiếp nhận."
+                ),
             )
         ]
     )
@@ -86,21 +88,34 @@ def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None
         agency = agencies[0]
     elif agency not in agencies:
         raise DossierError(
-            [Problem("agency", "invalid", _("Cơ quan đã chọn không giải quyết thủ tục này. Hãy chọn cơ quan khác."))]
+            [
+                Problem(
+                    "agency",
+                    "invalid",
+                    _("Cơ quan đã chọn không giải quyết thủ tục này. Hãy chọn cơ quan khác."),
+                )
+            ]
         )
     if not procedure.is_active:
-        raise DossierError([Problem("procedure", "inactive", _("Thủ tục này hiện không nhận hồ sơ trực tuyến."))])
+        raise DossierError(
+            [Problem("procedure", "inactive", _("Thủ tục này hiện không nhận hồ sơ trực tuyến."))]
+        )
     prefilled = _prefill_values(procedure.eform_schema, applicant)
     dossier = Dossier.objects.create(
         applicant=applicant,
         procedure=procedure,
         agency=agency,
         form_data=dict(prefilled),
-        prefilled={key: "identity" for key in prefilled},
+        prefilled=dict.fromkeys(prefilled, "identity"),
     )
-    DossierEvent.objects.create(dossier=dossier, kind=DossierEvent.Kind.CREATED, at=dossier.created_at, actor=applicant)
+    DossierEvent.objects.create(
+        dossier=dossier, kind=DossierEvent.Kind.CREATED, at=dossier.created_at, actor=applicant
+    )
     audit_record(
-        actor=applicant, action="dossier.draft_created", object_type="dossier", object_id=str(dossier.public_id),
+        actor=applicant,
+        action="dossier.draft_created",
+        object_type="dossier",
+        object_id=str(dossier.public_id),
         data={"procedure": procedure.code, "agency": agency.code},
     )
     return dossier
@@ -136,7 +151,11 @@ def _component(dossier: Dossier, component_code: str) -> Component:
         return dossier.procedure.components.get(code=component_code)
     except Component.DoesNotExist:
         raise DossierError(
-            [Problem("component", "unknown", _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang."))]
+            [
+                Problem(
+                    "component", "unknown", _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang.")
+                )
+            ]
         ) from None
 
 
@@ -189,15 +208,17 @@ def dossier_file_remove(*, dossier: Dossier, applicant: User, file_id: int) -> N
     dossier = _lock_draft(dossier)
     deleted, _rows = DossierFile.objects.filter(dossier=dossier, pk=file_id).delete()
     if not deleted:
-        raise DossierError([Problem("file", "unknown", _("Không tìm thấy tệp này trong hồ sơ. Hãy tải lại trang."))])
+        raise DossierError(
+            [Problem("file", "unknown", _("Không tìm thấy tệp này trong hồ sơ. Hãy tải lại trang."))]
+        )
 
 
 def dossier_check(dossier: Dossier) -> tuple[dict[str, Any], list[Problem]]:
     """The automatic technical check (R-ACK-1): the e-form, every required component, every file."""
     problems: list[Problem] = []
     result = validate_form(dossier.procedure.eform_schema, dossier.form_data)
-    for path, messages in result.errors.items():
-        problems.extend(Problem(f"form.{path}", "invalid", message) for message in messages)
+    for field_path, field_messages in result.errors.items():
+        problems.extend(Problem(f"form.{field_path}", "invalid", message) for message in field_messages)
     files_by_component: dict[int, list[DossierFile]] = {}
     for dossier_file in dossier.files.select_related("stored_file"):
         files_by_component.setdefault(dossier_file.component_id, []).append(dossier_file)
@@ -208,14 +229,18 @@ def dossier_check(dossier: Dossier) -> tuple[dict[str, Any], list[Problem]]:
                 Problem(
                     f"component.{component.code}",
                     "missing",
-                    _("Chưa có “%(name)s”. Đây là thành phần bắt buộc: hãy tải tệp lên.") % {"name": component.name},
+                    _("Chưa có “%(name)s”. Đây là thành phần bắt buộc: hãy tải tệp lên.")
+                    % {"name": component.name},
                 )
             )
         for dossier_file in attached:
             stored = dossier_file.stored_file
             path = storage.blob_path(stored.sha256)
             if not path.exists():
-                messages = [_("Không tìm thấy tệp “%(name)s”. Hãy tải lên lại.") % {"name": dossier_file.original_name}]
+                messages = [
+                    _("Không tìm thấy tệp “%(name)s”. Hãy tải lên lại.")
+                    % {"name": dossier_file.original_name}
+                ]
             else:
                 messages = check_file(
                     component=component,
@@ -248,7 +273,9 @@ def _manifest(dossier: Dossier, cleaned: dict[str, Any], submitted_at: datetime)
                 "size": f.stored_file.size,
                 "content_type": f.stored_file.content_type,
             }
-            for f in dossier.files.select_related("component", "stored_file").order_by("component__order", "id")
+            for f in dossier.files.select_related("component", "stored_file").order_by(
+                "component__order", "id"
+            )
         ],
     }
 
@@ -269,7 +296,9 @@ def _acknowledgement(dossier: Dossier, *, replayed: bool) -> Acknowledgement:
     )
 
 
-def dossier_submit(*, dossier: Dossier, applicant: User, submission_key: str | None = None) -> Acknowledgement:
+def dossier_submit(
+    *, dossier: Dossier, applicant: User, submission_key: str | None = None
+) -> Acknowledgement:
     """Check the draft and, if everything passes, submit it and acknowledge at once (R-ACK-1, R-ACK-2).
 
     On any problem nothing changes (R-ACK-3) and DossierError lists them all. Submitting an already
@@ -288,7 +317,9 @@ def dossier_submit(*, dossier: Dossier, applicant: User, submission_key: str | N
 
 def _submit(*, dossier: Dossier, applicant: User, submission_key: str | None) -> Acknowledgement:
     if submission_key:
-        earlier = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).exclude(pk=dossier.pk)
+        earlier = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).exclude(
+            pk=dossier.pk
+        )
         if (existing := earlier.first()) is not None:
             return _acknowledgement(existing, replayed=True)
     dossier = (
@@ -322,8 +353,18 @@ def _submit(*, dossier: Dossier, applicant: User, submission_key: str | None) ->
     dossier.reference = _new_reference(now)
     dossier.save(
         update_fields=[
-            "status", "form_data", "rule_set", "submission_key", "submitted_at", "official_receipt_at",
-            "check_due_at", "calendar", "manifest", "manifest_sha256", "reference", "updated_at",
+            "status",
+            "form_data",
+            "rule_set",
+            "submission_key",
+            "submitted_at",
+            "official_receipt_at",
+            "check_due_at",
+            "calendar",
+            "manifest",
+            "manifest_sha256",
+            "reference",
+            "updated_at",
         ]
     )
     DossierEvent.objects.create(
@@ -334,8 +375,12 @@ def _submit(*, dossier: Dossier, applicant: User, submission_key: str | None) ->
         data={"official_receipt_at": official_receipt_at.isoformat(), "reference": dossier.reference},
     )
     audit_record(
-        actor=applicant, action="dossier.submitted", object_type="dossier", object_id=str(dossier.public_id),
-        data={"reference": dossier.reference, "manifest_sha256": dossier.manifest_sha256}, at=now,
+        actor=applicant,
+        action="dossier.submitted",
+        object_type="dossier",
+        object_id=str(dossier.public_id),
+        data={"reference": dossier.reference, "manifest_sha256": dossier.manifest_sha256},
+        at=now,
     )
     ack = _acknowledgement(dossier, replayed=False)
     _notify_acknowledgement(ack)

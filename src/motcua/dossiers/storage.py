@@ -73,7 +73,7 @@ def store_chunks(chunks: Iterable[bytes], *, max_bytes: int) -> Blob:
 
 
 def open_blob(sha256: str):
-    return open(blob_path(sha256), "rb")  # noqa: SIM115 - the caller closes it (FileResponse does)
+    return open(blob_path(sha256), "rb")
 
 
 def iter_blob(sha256: str, chunk_size: int = 64 * 1024) -> Iterator[bytes]:

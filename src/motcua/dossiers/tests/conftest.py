@@ -2,7 +2,13 @@ import pytest
 
 SCHEMA = {
     "fields": [
-        {"key": "full_name", "type": "text", "label": "Họ và tên", "required": True, "prefill": "identity.full_name"},
+        {
+            "key": "full_name",
+            "type": "text",
+            "label": "Họ và tên",
+            "required": True,
+            "prefill": "identity.full_name",
+        },
         {
             "key": "citizen_id",
             "type": "citizen_id",
@@ -24,7 +30,9 @@ def procedure(agency, rule_set):
 
     procedure = ProcedureFactory(agencies=[agency], eform_schema=SCHEMA)
     procedure.components.all().delete()
-    Component.objects.create(procedure=procedure, code="don", name="Đơn đề nghị", accepted_formats=["pdf"], order=1)
+    Component.objects.create(
+        procedure=procedure, code="don", name="Đơn đề nghị", accepted_formats=["pdf"], order=1
+    )
     Component.objects.create(
         procedure=procedure,
         code="giay_to_khac",

@@ -34,7 +34,11 @@ pytestmark = pytest.mark.django_db
 
 def attach(dossier, component, data: bytes, name: str = "don.pdf"):
     return dossier_file_add(
-        dossier=dossier, applicant=dossier.applicant, component_code=component, original_name=name, chunks=[data]
+        dossier=dossier,
+        applicant=dossier.applicant,
+        component_code=component,
+        original_name=name,
+        chunks=[data],
     )
 
 
@@ -148,7 +152,12 @@ def tiny_png() -> bytes:
         (b"%PDF-1.7\n this is not a pdf at all", "hong.pdf", "don", "bị hỏng"),
         (encrypted_pdf(), "mat-khau.pdf", "don", "mật khẩu"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "hong.png", "giay_to_khac", "Ảnh bị hỏng"),
-        (b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10), "lon.pdf", "giay_to_khac", "vượt quá dung lượng tối đa 1 MB"),
+        (
+            b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10),
+            "lon.pdf",
+            "giay_to_khac",
+            "vượt quá dung lượng tối đa 1 MB",
+        ),
     ],
     ids=["empty", "png-named-pdf", "corrupt-pdf", "encrypted-pdf", "corrupt-image", "oversize"],
 )
@@ -177,7 +186,9 @@ def test_submitting_twice_yields_one_dossier_and_one_acknowledgement(draft, pdf_
     assert DossierEvent.objects.filter(kind=DossierEvent.Kind.SUBMITTED).count() == 1
 
 
-def test_the_same_idempotency_key_on_another_draft_answers_with_the_first_dossier(draft, procedure, pdf_bytes):
+def test_the_same_idempotency_key_on_another_draft_answers_with_the_first_dossier(
+    draft, procedure, pdf_bytes
+):
     complete(draft, pdf_bytes)
     first = dossier_submit(dossier=draft, applicant=draft.applicant, submission_key="retry-7")
     again = complete(draft_create(applicant=draft.applicant, procedure=procedure), pdf_bytes)
@@ -222,13 +233,17 @@ def test_submission_is_recorded_in_the_audit_chain(draft, pdf_bytes):
     complete(draft, pdf_bytes)
     dossier = dossier_submit(dossier=draft, applicant=draft.applicant).dossier
     actions = list(
-        AuditEvent.objects.filter(object_id=str(dossier.public_id)).order_by("id").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_id=str(dossier.public_id))
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions == ["dossier.draft_created", "dossier.submitted"]
     assert verify_chain().ok
 
 
-def test_a_draft_for_an_agency_that_does_not_handle_the_procedure_is_refused(citizen, procedure, other_agency):
+def test_a_draft_for_an_agency_that_does_not_handle_the_procedure_is_refused(
+    citizen, procedure, other_agency
+):
     with pytest.raises(DossierError) as excinfo:
         draft_create(applicant=citizen, procedure=procedure, agency=other_agency)
     assert problems_of(excinfo) == {"agency": ["invalid"]}

@@ -6,6 +6,7 @@ tasks run inline unless MOTCUA_TASKS_BACKEND=database (make demo starts a worker
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "motcua.audit",
@@ -118,6 +120,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+with contextlib.suppress(OSError):  # whitenoise warns when it is missing; nothing is collected there by default
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve app static files straight from their folders (no collectstatic step for the demo).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -164,6 +168,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "motcua.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
+    # How many reverse proxies stand in front; 0 = trust only REMOTE_ADDR (throttling cannot be dodged
+    # with a forged X-Forwarded-For).
+    "NUM_PROXIES": env_int("MOTCUA_NUM_PROXIES", 0, minimum=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
@@ -171,6 +178,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -44,3 +44,13 @@ def dossier_timeline(*, dossier: Dossier) -> QuerySet[DossierEvent]:
 def dossier_file_for_applicant(*, user: User, public_id: uuid.UUID | str, file_id: int) -> DossierFile:
     dossier = dossier_for_applicant(user=user, public_id=public_id)
     return DossierFile.objects.select_related("stored_file", "component").get(dossier=dossier, pk=file_id)
+
+
+def submitted_dossier_with_key(*, applicant: User, submission_key: str) -> Dossier | None:
+    """The applicant's dossier already submitted with this idempotency key, if any."""
+    return (
+        Dossier.objects.select_related("procedure", "agency")
+        .filter(applicant=applicant, submission_key=submission_key)
+        .exclude(status=Dossier.Status.DRAFT)
+        .first()
+    )

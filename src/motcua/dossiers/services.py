@@ -23,6 +23,7 @@ from motcua.catalog.selectors import rule_set_in_force
 from motcua.dossiers import sniff, storage
 from motcua.dossiers.checks import Problem, check_file
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, StoredFile
+from motcua.dossiers.selectors import submitted_dossier_with_key
 from motcua.identity.models import User
 from motcua.notifications.services import notify
 from motcua.worktime.selectors import calendar_for
@@ -159,15 +160,19 @@ def _component(dossier: Dossier, component_code: str) -> Component:
         ) from None
 
 
-def dossier_file_add(
-    *, dossier: Dossier, applicant: User, component_code: str, original_name: str, chunks: Iterable[bytes]
-) -> DossierFile:
-    """Stream an uploaded file into storage, check it, and attach it to the draft.
+@dataclass(frozen=True)
+class _CheckedUpload:
+    component: Component
+    name: str
+    sha256: str
+    size: int
+    content_type: str
 
-    A file that fails its check is not attached, and the applicant is told every reason at once.
-    """
-    if not dossier.is_draft:
-        raise _not_editable()
+
+def _store_upload(
+    *, dossier: Dossier, component_code: str, original_name: str, chunks: Iterable[bytes]
+) -> _CheckedUpload:
+    """Stream a file into storage (outside any transaction) and check it; DossierError lists every reason."""
     component = _component(dossier, component_code)
     field = f"component.{component.code}"
     name = (original_name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:200] or "tep"
@@ -191,15 +196,33 @@ def dossier_file_add(
     )
     if messages:
         raise DossierError([Problem(field, "file_rejected", message) for message in messages])
+    return _CheckedUpload(component, name, blob.sha256, blob.size, content_type)
+
+
+def _attach(dossier: Dossier, upload: _CheckedUpload) -> DossierFile:
+    stored, _created = StoredFile.objects.get_or_create(
+        sha256=upload.sha256, defaults={"size": upload.size, "content_type": upload.content_type}
+    )
+    return DossierFile.objects.create(
+        dossier=dossier, component=upload.component, stored_file=stored, original_name=upload.name
+    )
+
+
+def dossier_file_add(
+    *, dossier: Dossier, applicant: User, component_code: str, original_name: str, chunks: Iterable[bytes]
+) -> DossierFile:
+    """Stream an uploaded file into storage, check it, and attach it to the draft.
+
+    A file that fails its check is not attached, and the applicant is told every reason at once. The bytes
+    are stored before the transaction opens, so no database lock is held while a large file arrives.
+    """
+    if not dossier.is_draft:
+        raise _not_editable()
+    upload = _store_upload(
+        dossier=dossier, component_code=component_code, original_name=original_name, chunks=chunks
+    )
     with transaction.atomic():
-        dossier = _lock_draft(dossier)
-        stored, _created = StoredFile.objects.get_or_create(
-            sha256=blob.sha256, defaults={"size": blob.size, "content_type": content_type}
-        )
-        attached = DossierFile.objects.create(
-            dossier=dossier, component=component, stored_file=stored, original_name=name
-        )
-    return attached
+        return _attach(_lock_draft(dossier), upload)
 
 
 @transaction.atomic
@@ -419,3 +442,72 @@ def _notify_acknowledgement(ack: Acknowledgement) -> None:
         body=body,
         link=reverse("portal:dossier_detail", kwargs={"public_id": dossier.public_id}),
     )
+
+
+def submission_create(
+    *,
+    applicant: User,
+    submission_key: str,
+    procedure: Procedure,
+    agency: Agency | None,
+    form_data: dict[str, Any],
+    files: Iterable[tuple[str, str, Iterable[bytes]]],
+) -> Acknowledgement:
+    """Create a draft, attach the files and submit it, all or nothing (kiosks, other systems, the API).
+
+    `files` yields (component code, original name, chunks). The files are streamed into storage and
+    checked first, outside any transaction; then one transaction creates the dossier, attaches them and
+    submits. A repeated call with the same key answers with the first acknowledgement and creates
+    nothing. On any problem DossierError lists them all (R-ACK-3) and no dossier is kept; stored bytes
+    may stay (content-addressed, harmless).
+    """
+    existing = submitted_dossier_with_key(applicant=applicant, submission_key=submission_key)
+    if existing is not None:
+        return _acknowledgement(existing, replayed=True)
+    probe = Dossier(applicant=applicant, procedure=procedure)  # unsaved: only to resolve components
+    uploads: list[_CheckedUpload] = []
+    problems: list[Problem] = []
+    for component_code, original_name, chunks in files:
+        try:
+            uploads.append(
+                _store_upload(
+                    dossier=probe, component_code=component_code, original_name=original_name, chunks=chunks
+                )
+            )
+        except DossierError as error:
+            problems.extend(_named(problem, component_code, procedure) for problem in error.problems)
+    with transaction.atomic():
+        dossier = draft_create(applicant=applicant, procedure=procedure, agency=agency)
+        if form_data:
+            dossier = draft_update(dossier=dossier, applicant=applicant, form_data=form_data)
+        for upload in uploads:
+            _attach(dossier, upload)
+        if problems:
+            # Report the e-form and the missing components too, so the caller fixes everything at once;
+            # a component whose file was rejected is not reported missing on top of that.
+            _cleaned, found = dossier_check(dossier)
+            reported = {problem.field for problem in problems}
+            problems.extend(p for p in found if not (p.code == "missing" and p.field in reported))
+            transaction.set_rollback(True)
+        else:
+            ack = dossier_submit(dossier=dossier, applicant=applicant, submission_key=submission_key)
+            if ack.dossier.pk != dossier.pk:
+                # A concurrent request with the same key submitted first: keep nothing of this one.
+                transaction.set_rollback(True)
+            return ack
+    raise DossierError(problems)
+
+
+def _named(problem: Problem, component_code: str, procedure: Procedure) -> Problem:
+    """Say which file part was wrong when the component code is unknown."""
+    if problem.field == "component" and problem.code == "unknown":
+        return Problem(
+            f"component.{component_code}",
+            "unknown",
+            _(
+                "Thủ tục %(procedure)s không có thành phần hồ sơ mã “%(code)s”. Hãy đặt tên phần tệp theo mã "
+                "thành phần (xem /api/v1/procedures/%(procedure)s/)."
+            )
+            % {"procedure": procedure.code, "code": component_code},
+        )
+    return problem

@@ -1,0 +1,128 @@
+"""The cast of the API tests.
+
+- `citizen` owns the dossiers under test and calls the API with a token (`api`).
+- `stranger` is another citizen: every one of `citizen`'s dossiers must look missing to them.
+- `procedure` is a one-agency procedure with a two-field e-form (name and date of birth, both required),
+  a required PDF component "to-khai" (at most 1 MB) and an optional PDF/JPG component "giay-to-khac".
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.cache import cache
+from pypdf import PdfWriter
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from motcua.catalog.models import Agency, Field, Procedure
+from motcua.catalog.tests.factories import (
+    AgencyFactory,
+    ComponentFactory,
+    FeeItemFactory,
+    FieldFactory,
+    ProcedureFactory,
+    RuleSetFactory,
+)
+from motcua.identity.tests.factories import CitizenFactory
+
+EFORM = {
+    "fields": [
+        {"key": "ho_ten", "type": "text", "label": "Họ và tên", "required": True},
+        {"key": "ngay_sinh", "type": "date", "label": "Ngày sinh", "required": True},
+    ]
+}
+VALID_FORM = {"ho_ten": "Nguyễn Thị Minh Anh", "ngay_sinh": "1999-04-30"}
+
+
+def make_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = make_pdf()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.MOTCUA_STORAGE_DIR = tmp_path / "storage"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # the token endpoint's throttle counts in the cache
+
+
+@pytest.fixture
+def rule_set(db):
+    return RuleSetFactory()
+
+
+def make_procedure(*, code: str, name: str, agencies: list[Agency], field: Field) -> Procedure:
+    procedure = ProcedureFactory(
+        code=code,
+        name=name,
+        field=field,
+        agencies=agencies,
+        components=[],
+        processing_days=5,
+        legal_basis="Nghị định 45/2020/NĐ-CP",
+        eform_schema=EFORM,
+    )
+    ComponentFactory(
+        procedure=procedure, code="to-khai", name="Tờ khai", accepted_formats=["pdf"], max_size_mb=1, order=1
+    )
+    ComponentFactory(
+        procedure=procedure,
+        code="giay-to-khac",
+        name="Giấy tờ khác",
+        required=False,
+        accepted_formats=["pdf", "jpg"],
+        order=2,
+    )
+    FeeItemFactory(procedure=procedure, name="Lệ phí", amount=8000)
+    return procedure
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(code="000.00.31.H26", name="UBND phường Ba Đình")
+
+
+@pytest.fixture
+def field(db):
+    return FieldFactory(code="HT", name="Hộ tịch")
+
+
+@pytest.fixture
+def procedure(rule_set, agency, field):
+    return make_procedure(code="1.001193", name="Đăng ký khai sinh", agencies=[agency], field=field)
+
+
+@pytest.fixture
+def citizen(db):
+    return CitizenFactory()
+
+
+@pytest.fixture
+def stranger(db):
+    return CitizenFactory()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(citizen):
+    return client_for(citizen)
+
+
+@pytest.fixture
+def anonymous():
+    return APIClient()

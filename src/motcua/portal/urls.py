@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from motcua.portal import views
@@ -6,4 +7,27 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", views.procedure_list, name="procedure_list"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
+    path("thu-tuc/<str:code>/bat-dau/", views.dossier_start, name="dossier_start"),
+    path("tra-cuu/", views.track, name="track"),
+    path("dia-gioi/xa/", views.communes, name="communes"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="portal/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ho-so/", views.my_dossiers, name="my_dossiers"),
+    path("ho-so/<uuid:public_id>/", views.dossier_detail, name="dossier_detail"),
+    path("ho-so/<uuid:public_id>/soan/", views.dossier_edit, name="dossier_edit"),
+    path("ho-so/<uuid:public_id>/tep/", views.dossier_upload, name="dossier_upload"),
+    path("ho-so/<uuid:public_id>/tep/<int:file_id>/", views.dossier_file_download, name="dossier_file"),
+    path(
+        "ho-so/<uuid:public_id>/tep/<int:file_id>/xoa/", views.dossier_file_delete, name="dossier_file_delete"
+    ),
+    path("ho-so/<uuid:public_id>/kiem-tra/", views.dossier_review, name="dossier_review"),
+    path("ho-so/<uuid:public_id>/da-nop/", views.dossier_ack, name="dossier_ack"),
+    path("hop-thu/", views.inbox, name="inbox"),
+    path("hop-thu/<int:message_id>/da-doc/", views.inbox_read, name="inbox_read"),
 ]

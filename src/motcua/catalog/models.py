@@ -37,7 +37,11 @@ class Agency(models.Model):
     name = models.CharField(_("tên cơ quan"), max_length=255)
     level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     province_code = models.PositiveSmallIntegerField(_("mã tỉnh"), null=True, blank=True)
@@ -77,7 +81,9 @@ class Procedure(models.Model):
 
     code = models.CharField(_("mã thủ tục"), max_length=20, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=500)
-    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
+    field = models.ForeignKey(
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
+    )
     agencies = models.ManyToManyField(Agency, verbose_name=_("cơ quan thực hiện"), related_name="procedures")
     online_level = models.CharField(_("mức độ trực tuyến"), max_length=16, choices=OnlineLevel.choices)
     # 0 means "in the same working day" (R-RCV-2: after the cut-off, the next working day).

@@ -6,11 +6,22 @@ import json
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
+from rest_framework.utils.formatting import lazy_format
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from motcua.catalog.models import Agency, Component, FeeItem, Procedure
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
@@ -31,7 +42,6 @@ FIELD_MESSAGES = {
     "max_value": gettext_lazy("Giá trị tối đa là {max_value}."),
     "min_value": gettext_lazy("Giá trị tối thiểu là {min_value}."),
     "max_string_length": gettext_lazy("Giá trị quá dài."),
-    "surrogate_characters_not_allowed": gettext_lazy("Có ký tự không hợp lệ ({code_point}). Hãy gõ lại."),
     "not_a_dict": gettext_lazy('Giá trị phải là một đối tượng JSON, dạng {{"khóa": giá trị}}.'),
     "not_a_list": gettext_lazy("Giá trị phải là một danh sách."),
     "empty": gettext_lazy("Không được để trống."),
@@ -44,12 +54,21 @@ FIELD_MESSAGES_BY_TYPE = {
         "invalid": gettext_lazy(
             "Không nhận được tệp. Hãy gửi tệp trong một phần multipart/form-data có tên tệp."
         ),
-        "required": gettext_lazy("Thiếu tệp. Hãy gửi tệp trong phần multipart/form-data tên “file”."),
+        "required": gettext_lazy(
+            "Thiếu tệp. Hãy gửi tệp trong phần multipart/form-data tên “file”, có tên tệp (filename) "
+            "mã hóa UTF-8."
+        ),
         "no_name": gettext_lazy("Không xác định được tên tệp. Hãy gửi kèm tên tệp (filename)."),
         "max_length": gettext_lazy("Tên tệp dài quá: tối đa {max_length} ký tự."),
         "empty": gettext_lazy("Tệp gửi lên rỗng (0 byte). Hãy chọn đúng tệp."),
     },
 }
+
+
+NUL_MESSAGE = gettext_lazy("Có ký tự NUL (mã 0) không hợp lệ. Hãy bỏ ký tự đó rồi gửi lại.")
+SURROGATE_MESSAGE = gettext_lazy(
+    "Có ký tự không hợp lệ (U+{code_point:X}, nửa cặp UTF-16). Hãy gửi văn bản mã hóa UTF-8 đúng chuẩn."
+)
 
 
 def _in_vietnamese(field: serializers.Field) -> None:
@@ -60,6 +79,20 @@ def _in_vietnamese(field: serializers.Field) -> None:
     for code in field.error_messages:
         if code in messages:
             field.error_messages[code] = messages[code]
+    # DRF gives the validators their messages when the field is made, in English.
+    bounds = {
+        MaxLengthValidator: "max_length",
+        MinLengthValidator: "min_length",
+        MaxValueValidator: "max_value",
+        MinValueValidator: "min_value",
+    }
+    for validator in field.validators:
+        if isinstance(validator, ProhibitNullCharactersValidator):
+            validator.message = NUL_MESSAGE
+        elif isinstance(validator, ProhibitSurrogateCharactersValidator):
+            validator.message = SURROGATE_MESSAGE
+        elif (code := bounds.get(type(validator))) and code in field.error_messages:
+            validator.message = lazy_format(field.error_messages[code], **{code: validator.limit_value})
     child = getattr(field, "child", None)
     if isinstance(child, serializers.Field):
         _in_vietnamese(child)
@@ -71,7 +104,20 @@ class Serializer(serializers.Serializer):
 
     default_error_messages = {
         "invalid": gettext_lazy('Nội dung gửi lên phải là một đối tượng JSON, dạng {{"khóa": giá trị}}.'),
+        "null": gettext_lazy(
+            'Nội dung gửi lên trống (null). Hãy gửi một đối tượng JSON, dạng {{"khóa": giá trị}}.'
+        ),
     }
+
+    @property
+    def errors(self):
+        errors = super().errors
+        # DRF words a null body "No data provided", in English, whatever the messages say.
+        if [getattr(e, "code", None) for e in errors.get(api_settings.NON_FIELD_ERRORS_KEY, [])] == ["null"]:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = [
+                ErrorDetail(str(self.error_messages["null"]).format(), code="null")
+            ]
+        return errors
 
     def get_fields(self):
         fields = super().get_fields()
@@ -88,8 +134,27 @@ def _depth(value: Any) -> int:
     return 0
 
 
+def _bad_text(value: Any, path: str = "") -> list[str]:
+    """Paths of the keys and strings holding a NUL or a lone surrogate: no database can store them."""
+
+    def bad(text: str) -> bool:
+        return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+
+    if isinstance(value, str):
+        return [path] if bad(value) else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [where] if bad(str(key)) else _bad_text(item, where)
+        return found
+    if isinstance(value, list):
+        return [where for index, item in enumerate(value) for where in _bad_text(item, f"{path}.{index}")]
+    return []
+
+
 def check_form_data(value: Any) -> dict[str, Any]:
-    """Accept e-form answers only as a bounded JSON object (size and nesting)."""
+    """Accept e-form answers only as a bounded JSON object (size and nesting) of storable text."""
     if not isinstance(value, dict):
         raise serializers.ValidationError(
             _('Dữ liệu tờ khai phải là một đối tượng JSON, dạng {"ho_ten": "Nguyễn Văn A"}.'),
@@ -99,6 +164,18 @@ def check_form_data(value: Any) -> dict[str, Any]:
         raise serializers.ValidationError(
             _("Dữ liệu tờ khai lồng nhau quá sâu (tối đa %(depth)s cấp).") % {"depth": MAX_FORM_DATA_DEPTH},
             code="too_deep",
+        )
+    if bad := _bad_text(value):
+        raise serializers.ValidationError(
+            [
+                _(
+                    "Dữ liệu tờ khai ở “%(path)s” có ký tự NUL (\\u0000) hoặc nửa cặp UTF-16 (\\ud800–\\udfff). "
+                    "Hãy bỏ các ký tự đó rồi gửi lại."
+                )
+                % {"path": path.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode()}
+                for path in bad[:20]
+            ],
+            code="invalid_characters",
         )
     size = len(json.dumps(value, ensure_ascii=False).encode())
     if size > MAX_FORM_DATA_BYTES:
@@ -205,7 +282,24 @@ class ProcedureSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "field_code", "field_name", "online_level", "processing_days"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$",
+        "nullable": True,
+        "example": "15:00:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in Vietnam (Asia/Ho_Chi_Minh) as "HH:MM:SS", without offset (not RFC 3339 full-time)."""
+
+
 class ProcedureDetailSerializer(ProcedureSerializer):
+    same_day_cutoff = LocalTimeField(
+        allow_null=True,
+        help_text="Same-day procedures: dossiers received after this local time (Vietnam) are handled the "
+        "next working day; null otherwise.",
+    )
     agencies = AgencySerializer(many=True)
     components = ComponentSerializer(many=True)
     fees = FeeSerializer(many=True, source="fee_items")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -97,10 +98,17 @@ def own_dossier(request, public_id) -> Dossier:
         raise NotFound() from None
 
 
+def find_procedure(code: str) -> Procedure:
+    """The procedure with this code, or Procedure.DoesNotExist (also for a code no database can hold)."""
+    if "\x00" in code:
+        raise Procedure.DoesNotExist
+    return procedure_get(code=code)
+
+
 def procedure_and_agency(procedure_code: str, agency_code: str | None) -> tuple[Procedure, Agency | None]:
     """Turn the codes of a request into catalog rows, or a 400 that says which code is unknown."""
     try:
-        procedure = procedure_get(code=procedure_code)
+        procedure = find_procedure(procedure_code)
     except Procedure.DoesNotExist:
         message = _("Không có thủ tục mã “%(code)s” đang nhận hồ sơ. Hãy tra mã tại /api/v1/procedures/.")
         raise invalid("procedure", message % {"code": procedure_code}, "unknown") from None
@@ -113,6 +121,23 @@ def procedure_and_agency(procedure_code: str, agency_code: str | None) -> tuple[
         codes = ", ".join(a.code for a in agencies)
         raise invalid("agency", message % {"code": agency_code, "codes": codes}, "unknown")
     return procedure, agency
+
+
+def check_form_keys(procedure: Procedure, form_data: dict) -> None:
+    """A 400 naming every key that is not a field of the procedure's e-form: a typo is not saved silently."""
+    fields = procedure.eform_schema.get("fields", []) if isinstance(procedure.eform_schema, dict) else []
+    known = {spec.get("key") for spec in fields if isinstance(spec, dict)}
+    unknown = [key for key in form_data if key not in known]
+    if not unknown:
+        return
+    message = _(
+        "Tờ khai của thủ tục %(procedure)s không có trường “%(key)s”. Hãy dùng đúng các khóa trong "
+        "eform_schema (xem /api/v1/procedures/%(procedure)s/)."
+    )
+    raise ValidationError(
+        {f"form_data.{key}": [message % {"procedure": procedure.code, "key": key}] for key in unknown[:20]},
+        code="unknown_field",
+    )
 
 
 def detail(dossier: Dossier) -> dict:
@@ -151,6 +176,7 @@ def idempotency_header(*, required: bool) -> OpenApiParameter:
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
         required=required,
+        pattern=IDEMPOTENCY_KEY.pattern,
         description="A unique key per submission (e.g. a UUID), up to 100 printable ASCII characters. "
         "Sending the same key again returns the first acknowledgement instead of submitting twice.",
     )
@@ -198,7 +224,7 @@ class ProcedureDetailView(APIView):
     )
     def get(self, request, code: str):
         try:
-            procedure = procedure_get(code=code)
+            procedure = find_procedure(code)
         except Procedure.DoesNotExist:
             raise NotFound() from None
         return Response(s.ProcedureDetailSerializer(procedure).data)
@@ -241,11 +267,20 @@ class DossierPagination(CursorPagination):
     ordering = "-created_at"
 
     def decode_cursor(self, request):
+        message = _("Giá trị cursor không hợp lệ. Hãy dùng đúng liên kết next/previous đã nhận.")
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound:
-            message = _("Giá trị cursor không hợp lệ. Hãy dùng đúng liên kết next/previous đã nhận.")
             raise invalid(self.cursor_query_param, message, "invalid") from None
+        # The position is compared with created_at: anything but a datetime would fail in the database.
+        if cursor is not None and cursor.position is not None:
+            try:
+                valid = parse_datetime(cursor.position) is not None
+            except ValueError:
+                valid = False
+            if not valid:
+                raise invalid(self.cursor_query_param, message, "invalid")
+        return cursor
 
 
 class DossierListView(generics.ListAPIView):
@@ -273,6 +308,7 @@ class DossierListView(generics.ListAPIView):
     def post(self, request):
         data = parse(s.DossierCreateSerializer, request)
         procedure, agency = procedure_and_agency(data["procedure"], data.get("agency"))
+        check_form_keys(procedure, data.get("form_data") or {})
         dossier = draft_create(applicant=request.user, procedure=procedure, agency=agency)
         if data.get("form_data"):
             dossier = draft_update(dossier=dossier, applicant=request.user, form_data=data["form_data"])
@@ -300,6 +336,7 @@ class DossierDetailView(APIView):
     def patch(self, request, public_id):
         dossier = own_dossier(request, public_id)
         data = parse(s.DossierUpdateSerializer, request)
+        check_form_keys(dossier.procedure, data["form_data"])
         return Response(
             detail(draft_update(dossier=dossier, applicant=request.user, form_data=data["form_data"]))
         )
@@ -452,6 +489,12 @@ class SubmissionView(APIView):
         key = idempotency_key(request, required=True)
         data = parse(s.SubmissionSerializer, request)
         procedure, agency = procedure_and_agency(data["procedure"], data.get("agency"))
+        check_form_keys(procedure, data.get("form_data") or {})
+        if any("\x00" in code for code in request.FILES):
+            message = _(
+                "Tên phần tệp có ký tự NUL (mã 0). Hãy đặt tên phần tệp đúng bằng mã thành phần hồ sơ."
+            )
+            raise invalid("files", message, "invalid")
         files = [
             (code, upload.name or "", upload.chunks())
             for code, uploads in request.FILES.lists()

@@ -1129,7 +1129,8 @@ def _display_level(
         path, label, value = prefix + key, str(spec.get("label") or key), data.get(key)
         if spec.get("type") == "group":
             sub_fields = [f for f in spec.get("fields") or [] if isinstance(f, Mapping)]
-            entries = [item for item in value or [] if isinstance(item, Mapping)]
+            listed = value if isinstance(value, list | tuple) else []  # a draft may hold any JSON here
+            entries = [item for item in listed if isinstance(item, Mapping)]
             items = tuple(
                 tuple(_display_level(sub_fields, item, f"{path}.{index}.", data))
                 for index, item in enumerate(entries)

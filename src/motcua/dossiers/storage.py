@@ -65,11 +65,20 @@ def store_chunks(chunks: Iterable[bytes], *, max_bytes: int) -> Blob:
         else:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(incoming, final)
+            _fsync_dir(final.parent)  # make the rename itself durable, not only the bytes
     except BaseException:
         if os.path.exists(incoming):
             os.unlink(incoming)
         raise
     return Blob(sha256=sha256, size=size, head=head, path=final)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def open_blob(sha256: str):

@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog import eform
 from motcua.portal.templatetags.portal import day
@@ -24,6 +27,7 @@ INPUT_TYPES = {"email": "email", "phone": "tel", "date": "date"}
 INPUT_MODES = {"integer": "numeric", "citizen_id": "numeric", "decimal": "decimal"}
 SHORT_INPUTS = {"integer", "decimal", "date", "citizen_id", "tax_code", "enterprise_code", "phone"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PROVINCE_CODE = re.compile(r"[0-9]{1,3}")  # ASCII digits only: "²" and "٣" are digits to str.isdigit()
 
 
 def input_id(path: str) -> str:
@@ -261,7 +265,7 @@ def _bind_level(
 def communes_of(province: Any) -> list[tuple[str, str]]:
     """The communes of a province code as typed or posted ("1", "01", 1); [] for anything else."""
     code = str(province or "").strip()
-    if not code.isdigit() or len(code) > 3:
+    if not PROVINCE_CODE.fullmatch(code):
         return []
     return [(str(c), name) for c, name in eform.communes(int(code))]
 
@@ -331,11 +335,11 @@ def data_from_post(schema: dict, post: QueryDict, *, prefilled: dict | None = No
 def _value(spec: dict, post: QueryDict, name: str, removed: str) -> Any:
     kind = spec.get("type", "text")
     if kind == "multichoice":
-        return [v for v in post.getlist(name) if v][:100]
+        return [v for v in map(_text, post.getlist(name)) if v][:100]
     if kind == "boolean":
         return post.get(name) == "true"
     if kind == "address":
-        return {part: post.get(f"{name}.{part}", "").strip() for part in ADDRESS_PARTS}
+        return {part: _text(post.get(f"{name}.{part}", "")).strip() for part in ADDRESS_PARTS}
     if kind == "group":
         pattern = re.compile(re.escape(name) + r"\.(\d{1,3})\.")
         indices = sorted({int(m.group(1)) for key in post if (m := pattern.match(key))})
@@ -351,5 +355,27 @@ def _value(spec: dict, post: QueryDict, name: str, removed: str) -> Any:
             if not _is_blank(item):
                 items.append(item)
         return items
-    value = post.get(name, "")
+    value = _text(post.get(name, ""))
     return value.strip() if kind not in MULTILINE else value.strip("\r\n ")
+
+
+def _text(value: str) -> str:
+    """What was typed, without NUL characters: no browser sends them and no database can store them."""
+    return value.replace("\x00", "")
+
+
+# -- logging in --------------------------------------------------------------------------------------
+
+
+NUL_MESSAGE = gettext_lazy("Có ký tự không hợp lệ (NUL). Hãy gõ lại.")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the one message Django has no Vietnamese for."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            for validator in form_field.validators:
+                if isinstance(validator, ProhibitNullCharactersValidator):
+                    validator.message = NUL_MESSAGE

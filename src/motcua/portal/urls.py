@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import forms, views
 
 app_name = "portal"
 
@@ -14,10 +14,14 @@ urlpatterns = [
     path("dia-gioi/xa/", views.communes, name="communes"),
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="portal/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html",
+            authentication_form=forms.LoginForm,
+            redirect_authenticated_user=True,
+        ),
         name="login",
     ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     path("ho-so/", views.my_dossiers, name="my_dossiers"),
     path("ho-so/<uuid:public_id>/", views.dossier_detail, name="dossier_detail"),
     path("ho-so/<uuid:public_id>/soan/", views.dossier_edit, name="dossier_edit"),

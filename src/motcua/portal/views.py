@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -15,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.catalog import eform
 from motcua.catalog.models import Procedure
@@ -45,6 +47,12 @@ from motcua.notifications.services import inbox_mark_read
 from motcua.portal import forms
 
 PAGE_SIZE = 20
+SUBMISSION_KEY = re.compile(r"[\x21-\x7e]{1,100}")  # what the review page generates: printable ASCII
+
+
+def _param(request: HttpRequest, name: str, limit: int) -> str:
+    """A text query parameter, without NUL characters (no database can compare them)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
 
 
 # -- public pages ------------------------------------------------------------------------------------
@@ -57,13 +65,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def procedure_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    query = _param(request, "q", 200)
     page = Paginator(procedure_search(query=query), PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(request, "portal/procedure_list.html", {"q": query, "page": page})
 
 
 def _procedure(code: str) -> Procedure:
     try:
+        if "\x00" in code:
+            raise Procedure.DoesNotExist
         return procedure_get(code=code)
     except Procedure.DoesNotExist:
         raise Http404(_("Không tìm thấy thủ tục này.")) from None
@@ -97,12 +107,21 @@ def dossier_start(request: HttpRequest, code: str) -> HttpResponse:
     problems: list[Problem] = []
     if request.method == "POST":
         agency = next((a for a in agencies if a.code == chosen), None)
-        try:
-            dossier = draft_create(applicant=request.user, procedure=procedure, agency=agency)
-        except DossierError as error:
-            problems = error.problems
+        if chosen and agency is None and len(agencies) > 1:  # a stale page, or a tampered one
+            problems = [
+                Problem(
+                    "agency",
+                    "invalid",
+                    _("Cơ quan đã chọn không tiếp nhận thủ tục này. Hãy chọn một cơ quan trong danh sách."),
+                )
+            ]
         else:
-            return redirect("portal:dossier_edit", public_id=dossier.public_id)
+            try:
+                dossier = draft_create(applicant=request.user, procedure=procedure, agency=agency)
+            except DossierError as error:
+                problems = error.problems
+            else:
+                return redirect("portal:dossier_edit", public_id=dossier.public_id)
     return render(
         request,
         "portal/dossier_start.html",
@@ -114,7 +133,7 @@ def dossier_start(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def track(request: HttpRequest) -> HttpResponse:
     """Find a dossier by its reference. Public tracking is not there yet: the applicant's own dossiers only."""
-    reference = request.GET.get("ma", "").strip().upper()[:40]
+    reference = _param(request, "ma", 40).upper()
     if reference and request.user.is_authenticated:
         found = dossiers_of(user=request.user).filter(reference=reference).first()
         if found is not None:
@@ -241,27 +260,56 @@ def dossier_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect(edit_url)
 
 
+def _no_file(code: str, known: set[str]) -> Problem:
+    """The "Tải lên" button was pressed but no file arrived (none chosen, or a name the browser mangled)."""
+    if code not in known:
+        return Problem(
+            "component",
+            "unknown",
+            _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang rồi chọn tệp ở đúng mục."),
+        )
+    return Problem(
+        f"component.{code}",
+        "no_file",
+        _(
+            "Chưa nhận được tệp nào. Hãy bấm “Chọn tệp”, chọn tệp rồi bấm “Tải lên”. Nếu đã chọn mà vẫn gặp "
+            "thông báo này, hãy đổi tên tệp cho ngắn gọn rồi thử lại."
+        ),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dossier_upload(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Attach the chosen files (the "Tải lên" buttons); what was typed in the form is saved too."""
+    """Attach the chosen files (the "Tải lên" buttons); what was typed in the form is saved too.
+
+    A GET (a bookmarked link, or the way back from the login page) shows the edit page.
+    """
     dossier = _own(request, public_id)
     if not dossier.is_draft:
         return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    if request.method == "GET":
+        return redirect("portal:dossier_edit", public_id=dossier.public_id)
+    known = set(dossier.procedure.components.values_list("code", flat=True))
+    code = request.POST.get("component", "")
     dossier, problems = _save_and_attach(request, dossier)
+    if not problems and not any(f"file-{c}" in request.FILES for c in known):
+        problems = [_no_file(code, known)]
     if problems:
         return _edit_page(request, dossier, problems)
-    code = request.POST.get("component", "")
-    anchor = "#component-" + code if code else "#components"
+    anchor = "#component-" + code if code in known else "#components"
     return redirect(reverse("portal:dossier_edit", kwargs={"public_id": dossier.public_id}) + anchor)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dossier_file_delete(request: HttpRequest, public_id: uuid.UUID, file_id: int) -> HttpResponse:
+    """Remove one file (POST); a GET only shows the edit page, it never deletes."""
     dossier = _own(request, public_id)
     if not dossier.is_draft:
         return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    if request.method == "GET":
+        return redirect("portal:dossier_edit", public_id=dossier.public_id)
     dossier, problems = _save_and_attach(request, dossier)
     component = (
         dossier_files(dossier=dossier).filter(pk=file_id).values_list("component__code", flat=True).first()
@@ -280,26 +328,50 @@ def dossier_file_delete(request: HttpRequest, public_id: uuid.UUID, file_id: int
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Check your answers, then submit (POST, with the key generated when the page was shown)."""
+    """Check your answers, then submit (POST, with the key generated when the page was shown).
+
+    A draft that does not pass the automatic check shows the edit page with every problem instead.
+    """
     dossier = _own(request, public_id)
+    problems: list[Problem] = []
     if request.method == "POST":
-        key = request.POST.get("submission_key", "").strip()[:100] or None
+        key = request.POST.get("submission_key", "").strip()[:100]
         try:
-            ack = dossier_submit(dossier=dossier, applicant=request.user, submission_key=key)
+            ack = dossier_submit(
+                dossier=dossier,
+                applicant=request.user,
+                submission_key=key if SUBMISSION_KEY.fullmatch(key) else None,
+            )
         except DossierError as error:
             return _edit_page(request, dossier, error.problems)
-        return redirect("portal:dossier_ack", public_id=ack.dossier.public_id)
+        if ack.dossier.pk == dossier.pk:
+            return redirect("portal:dossier_ack", public_id=dossier.public_id)
+        # The key already names another dossier (a page copied or kept from before): nothing was submitted.
+        problems = [
+            Problem(
+                "submission_key",
+                "reused",
+                _(
+                    "Hồ sơ chưa được nộp vì trang này đã cũ. Hãy kiểm tra lại rồi bấm “Nộp hồ sơ” một lần nữa."
+                ),
+            )
+        ]
     if not dossier.is_draft:
         return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    cleaned, found = dossier_check(dossier)
+    if found:
+        return _edit_page(request, dossier, found)
     return render(
         request,
         "portal/dossier_review.html",
         {
             "dossier": dossier,
-            "rows": eform.fields_for_display(dossier.procedure.eform_schema, dossier.form_data),
+            "rows": eform.fields_for_display(dossier.procedure.eform_schema, cleaned),
             "files": dossier_files(dossier=dossier),
             "submission_key": secrets.token_urlsafe(16),
+            "summary": [{"message": p.message, "anchor": ""} for p in problems],
         },
+        status=409 if problems else 200,
     )
 
 
@@ -330,12 +402,17 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     dossier = _own(request, public_id)
+    schema = dossier.procedure.eform_schema
+    # A draft may hold anything typed or sent through the API: show the answers that are valid so far.
+    answers = (
+        eform.validate_form(schema, dossier.form_data).cleaned if dossier.is_draft else dossier.form_data
+    )
     return render(
         request,
         "portal/dossier_detail.html",
         {
             "dossier": dossier,
-            "rows": eform.fields_for_display(dossier.procedure.eform_schema, dossier.form_data),
+            "rows": eform.fields_for_display(schema, answers),
             "files": dossier_files(dossier=dossier),
             "timeline": dossier_timeline(dossier=dossier),
         },
@@ -370,10 +447,26 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def inbox_read(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Mark one message read (POST); a GET only shows the inbox."""
+    if request.method == "GET":
+        return redirect("portal:inbox")
     try:
         inbox_mark_read(user=request.user, message_id=message_id)
     except InboxMessage.DoesNotExist:
         raise Http404(_("Không tìm thấy thông báo này trong hộp thư của bạn.")) from None
     return redirect(reverse("portal:inbox") + f"#message-{message_id}")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out takes a POST (the header's button); a typed-in or bookmarked link explains that."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            messages.info(
+                request, _("Bạn vẫn đang đăng nhập. Để đăng xuất, hãy bấm nút “Đăng xuất” ở đầu trang.")
+            )
+        return redirect("portal:home")

@@ -120,7 +120,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-with contextlib.suppress(OSError):  # whitenoise warns when it is missing; nothing is collected there by default
+# whitenoise warns when the folder is missing; nothing is collected there by default.
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Serve app static files straight from their folders (no collectstatic step for the demo).
 WHITENOISE_USE_FINDERS = True

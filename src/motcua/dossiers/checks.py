@@ -96,8 +96,20 @@ CONTENT_CHECKS = {
 }
 
 
-def check_file(*, component, original_name: str, size: int, content_type: str, path: Path) -> list[str]:
-    """Problems with one file for one component: empty, too large, wrong type, unreadable."""
+def check_file(
+    *,
+    component,
+    original_name: str,
+    size: int,
+    content_type: str,
+    path: Path,
+    content_checked: bool = False,
+) -> list[str]:
+    """Problems with one file for one component: empty, too large, wrong type, unreadable.
+
+    `content_checked`: the bytes already passed their content check (they are stored, and stored bytes
+    never change), so only what depends on the component is checked again.
+    """
     if size == 0:
         return [
             _("Tệp “%(name)s” rỗng (0 byte). Hãy chọn đúng tệp rồi tải lên lại.") % {"name": original_name}
@@ -124,7 +136,7 @@ def check_file(*, component, original_name: str, size: int, content_type: str, p
             }
         )
         return problems
-    content_check = CONTENT_CHECKS.get(content_type)
+    content_check = None if content_checked else CONTENT_CHECKS.get(content_type)
     if content_check is not None:
         problem = content_check(path)
         if problem:

@@ -79,9 +79,8 @@ def _prefill_values(schema: dict, applicant: User) -> dict[str, Any]:
     return values
 
 
-@transaction.atomic
-def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None = None) -> Dossier:
-    """Start a draft dossier, prefilled with what the applicant's account already holds (R-ONCE-1)."""
+def _new_dossier(*, applicant: User, procedure: Procedure, agency: Agency | None) -> Dossier:
+    """An unsaved dossier for the chosen agency, prefilled with what the account holds (R-ONCE-1)."""
     agencies = list(procedure.agencies.all())
     if agency is None:
         if len(agencies) != 1:
@@ -102,13 +101,20 @@ def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None
             [Problem("procedure", "inactive", _("Thủ tục này hiện không nhận hồ sơ trực tuyến."))]
         )
     prefilled = _prefill_values(procedure.eform_schema, applicant)
-    dossier = Dossier.objects.create(
+    return Dossier(
         applicant=applicant,
         procedure=procedure,
         agency=agency,
         form_data=dict(prefilled),
         prefilled=dict.fromkeys(prefilled, "identity"),
     )
+
+
+@transaction.atomic
+def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None = None) -> Dossier:
+    """Start a draft dossier, prefilled with what the applicant's account already holds (R-ONCE-1)."""
+    dossier = _new_dossier(applicant=applicant, procedure=procedure, agency=agency)
+    dossier.save()
     DossierEvent.objects.create(
         dossier=dossier, kind=DossierEvent.Kind.CREATED, at=dossier.created_at, actor=applicant
     )
@@ -117,7 +123,7 @@ def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None
         action="dossier.draft_created",
         object_type="dossier",
         object_id=str(dossier.public_id),
-        data={"procedure": procedure.code, "agency": agency.code},
+        data={"procedure": procedure.code, "agency": dossier.agency.code},
     )
     return dossier
 
@@ -133,13 +139,16 @@ def _lock_draft(dossier: Dossier) -> Dossier:
 def draft_update(*, dossier: Dossier, applicant: User, form_data: dict[str, Any]) -> Dossier:
     """Save what the applicant typed so far (drafts persist as they go); prefilled fields stay as they were."""
     dossier = _lock_draft(dossier)
-    data = dict(dossier.form_data)
-    for key, value in form_data.items():
-        if key not in dossier.prefilled:
-            data[key] = value
-    dossier.form_data = data
+    dossier.form_data = _merged(dossier, form_data)
     dossier.save(update_fields=["form_data", "updated_at"])
     return dossier
+
+
+def _merged(dossier: Dossier, form_data: dict[str, Any]) -> dict[str, Any]:
+    """The draft's answers updated with `form_data`; prefilled fields keep their source's value."""
+    data = dict(dossier.form_data)
+    data.update((key, value) for key, value in form_data.items() if key not in dossier.prefilled)
+    return data
 
 
 def draft_form_errors(dossier: Dossier) -> dict[str, list[str]]:
@@ -236,14 +245,25 @@ def dossier_file_remove(*, dossier: Dossier, applicant: User, file_id: int) -> N
         )
 
 
-def dossier_check(dossier: Dossier) -> tuple[dict[str, Any], list[Problem]]:
-    """The automatic technical check (R-ACK-1): the e-form, every required component, every file."""
+def _files_of(dossier: Dossier) -> list[DossierFile]:
+    return list(dossier.files.select_related("component", "stored_file").order_by("component__order", "id"))
+
+
+def dossier_check(
+    dossier: Dossier, *, files: list[DossierFile] | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The automatic technical check (R-ACK-1): the e-form, every required component, every file.
+
+    A StoredFile exists only for bytes that passed their content check (PDF parses, image decodes) when
+    they were uploaded, and stored bytes never change; so here each file is checked again against its
+    component (type, size) and for presence, without parsing it a second time.
+    """
     problems: list[Problem] = []
     result = validate_form(dossier.procedure.eform_schema, dossier.form_data)
     for field_path, field_messages in result.errors.items():
         problems.extend(Problem(f"form.{field_path}", "invalid", message) for message in field_messages)
     files_by_component: dict[int, list[DossierFile]] = {}
-    for dossier_file in dossier.files.select_related("stored_file"):
+    for dossier_file in _files_of(dossier) if files is None else files:
         files_by_component.setdefault(dossier_file.component_id, []).append(dossier_file)
     for component in dossier.procedure.components.all():
         attached = files_by_component.get(component.pk, [])
@@ -271,6 +291,7 @@ def dossier_check(dossier: Dossier) -> tuple[dict[str, Any], list[Problem]]:
                     size=stored.size,
                     content_type=stored.content_type,
                     path=path,
+                    content_checked=True,
                 )
             problems.extend(Problem(f"component.{component.code}", "file_rejected", m) for m in messages)
     return result.cleaned, problems
@@ -281,7 +302,9 @@ def _new_reference(now: datetime) -> str:
     return f"{local:%y%m%d}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def _manifest(dossier: Dossier, cleaned: dict[str, Any], submitted_at: datetime) -> dict[str, Any]:
+def _manifest(
+    dossier: Dossier, cleaned: dict[str, Any], submitted_at: datetime, files: list[DossierFile]
+) -> dict[str, Any]:
     return {
         "procedure": dossier.procedure.code,
         "agency": dossier.agency.code,
@@ -296,9 +319,7 @@ def _manifest(dossier: Dossier, cleaned: dict[str, Any], submitted_at: datetime)
                 "size": f.stored_file.size,
                 "content_type": f.stored_file.content_type,
             }
-            for f in dossier.files.select_related("component", "stored_file").order_by(
-                "component__order", "id"
-            )
+            for f in files
         ],
     }
 
@@ -327,32 +348,45 @@ def dossier_submit(
     On any problem nothing changes (R-ACK-3) and DossierError lists them all. Submitting an already
     submitted dossier again returns its acknowledgement unchanged (idempotent).
     """
+    return _submit_guarded(dossier=dossier, applicant=applicant, submission_key=submission_key)
+
+
+def _submit_guarded(
+    *,
+    dossier: Dossier,
+    applicant: User,
+    submission_key: str | None,
+    files: list[DossierFile] | None = None,
+) -> Acknowledgement:
     try:
         with transaction.atomic():
-            return _submit(dossier=dossier, applicant=applicant, submission_key=submission_key)
+            if files is None:
+                if submission_key and (
+                    earlier := submitted_dossier_with_key(applicant=applicant, submission_key=submission_key)
+                ):
+                    return _acknowledgement(earlier, replayed=True)
+                dossier = (
+                    Dossier.objects.select_for_update()
+                    .select_related("procedure", "agency", "applicant")
+                    .get(pk=dossier.pk)
+                )
+                if not dossier.is_draft:
+                    return _acknowledgement(dossier, replayed=True)
+                files = _files_of(dossier)
+            return _submit(dossier=dossier, applicant=applicant, submission_key=submission_key, files=files)
     except IntegrityError:
         # Another request with the same idempotency key won the race: answer with its dossier.
-        existing = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).first()
-        if existing is None or existing.is_draft:
+        existing = submitted_dossier_with_key(applicant=applicant, submission_key=submission_key or "")
+        if existing is None:
             raise
         return _acknowledgement(existing, replayed=True)
 
 
-def _submit(*, dossier: Dossier, applicant: User, submission_key: str | None) -> Acknowledgement:
-    if submission_key:
-        earlier = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).exclude(
-            pk=dossier.pk
-        )
-        if (existing := earlier.first()) is not None:
-            return _acknowledgement(existing, replayed=True)
-    dossier = (
-        Dossier.objects.select_for_update()
-        .select_related("procedure", "agency", "applicant")
-        .get(pk=dossier.pk)
-    )
-    if not dossier.is_draft:
-        return _acknowledgement(dossier, replayed=True)
-    cleaned, problems = dossier_check(dossier)
+def _submit(
+    *, dossier: Dossier, applicant: User, submission_key: str | None, files: list[DossierFile]
+) -> Acknowledgement:
+    """Submit a locked (or just created) draft whose files are `files`."""
+    cleaned, problems = dossier_check(dossier, files=files)
     if problems:
         raise DossierError(problems)
 
@@ -361,7 +395,7 @@ def _submit(*, dossier: Dossier, applicant: User, submission_key: str | None) ->
     rule_set = rule_set_in_force(on=timezone.localdate(now))
     official_receipt_at = official_receipt_time(now, calendar)
     check_hours = rule_set.params.get("check_hours", 8)  # R-CHK-1
-    manifest = _manifest(dossier, cleaned, now)
+    manifest = _manifest(dossier, cleaned, now, files)
 
     dossier.status = Dossier.Status.SUBMITTED
     dossier.form_data = cleaned
@@ -402,7 +436,12 @@ def _submit(*, dossier: Dossier, applicant: User, submission_key: str | None) ->
         action="dossier.submitted",
         object_type="dossier",
         object_id=str(dossier.public_id),
-        data={"reference": dossier.reference, "manifest_sha256": dossier.manifest_sha256},
+        data={
+            "reference": dossier.reference,
+            "procedure": dossier.procedure.code,
+            "agency": dossier.agency.code,
+            "manifest_sha256": dossier.manifest_sha256,
+        },
         at=now,
     )
     ack = _acknowledgement(dossier, replayed=False)
@@ -477,24 +516,25 @@ def submission_create(
         except DossierError as error:
             problems.extend(_named(problem, component_code, procedure) for problem in error.problems)
     with transaction.atomic():
-        dossier = draft_create(applicant=applicant, procedure=procedure, agency=agency)
-        if form_data:
-            dossier = draft_update(dossier=dossier, applicant=applicant, form_data=form_data)
-        for upload in uploads:
-            _attach(dossier, upload)
-        if problems:
-            # Report the e-form and the missing components too, so the caller fixes everything at once;
-            # a component whose file was rejected is not reported missing on top of that.
-            _cleaned, found = dossier_check(dossier)
-            reported = {problem.field for problem in problems}
-            problems.extend(p for p in found if not (p.code == "missing" and p.field in reported))
-            transaction.set_rollback(True)
-        else:
-            ack = dossier_submit(dossier=dossier, applicant=applicant, submission_key=submission_key)
+        # Never seen as a draft by anyone: one row, its files, then the submission and its audit event.
+        dossier = _new_dossier(applicant=applicant, procedure=procedure, agency=agency)
+        dossier.form_data = _merged(dossier, form_data)
+        dossier.save()
+        attached = [_attach(dossier, upload) for upload in uploads]
+        if not problems:
+            ack = _submit_guarded(
+                dossier=dossier, applicant=applicant, submission_key=submission_key, files=attached
+            )
             if ack.dossier.pk != dossier.pk:
                 # A concurrent request with the same key submitted first: keep nothing of this one.
                 transaction.set_rollback(True)
             return ack
+        # Report the e-form and the missing components too, so the caller fixes everything at once;
+        # a component whose file was rejected is not reported missing on top of that.
+        _cleaned, found = dossier_check(dossier, files=attached)
+        reported = {problem.field for problem in problems}
+        problems.extend(p for p in found if not (p.code == "missing" and p.field in reported))
+        transaction.set_rollback(True)
     raise DossierError(problems)
 
 

@@ -8,14 +8,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.cache import cache
-from pypdf import PdfWriter
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from conftest import make_pdf
 from motcua.catalog.models import Agency, Field, Procedure
 from motcua.catalog.tests.factories import (
     AgencyFactory,
@@ -34,14 +32,6 @@ EFORM = {
     ]
 }
 VALID_FORM = {"ho_ten": "Nguyễn Thị Minh Anh", "ngay_sinh": "1999-04-30"}
-
-
-def make_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 PDF = make_pdf()

@@ -3,12 +3,10 @@ two citizens (the applicant and someone else), and files in a temporary store.""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.test import Client
-from pypdf import PdfWriter
 
+from conftest import make_pdf
 from motcua.catalog.models import Component
 from motcua.catalog.tests.factories import (
     AgencyFactory,
@@ -119,11 +117,7 @@ def stranger_client(stranger):
 
 
 def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return make_pdf()
 
 
 def valid_answers(commune: str) -> dict[str, str]:

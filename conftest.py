@@ -11,6 +11,8 @@ Who may see what:
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +139,55 @@ def make_pdf(text: str = "motcua", pages: int = 1) -> bytes:
 @pytest.fixture
 def pdf_bytes() -> bytes:
     return make_pdf()
+
+
+# -- Browser tests: skipped where Chromium is missing, but mandatory in CI --------------------------------
+# With MOTCUA_REQUIRE_BROWSER=1 (.ci/run sets it) a skipped test marked `browser` is reported as a failure,
+# a module under tests/e2e/ skipped whole fails the run, and so does a run in which no browser test passed.
+
+REQUIRE_BROWSER = os.environ.get("MOTCUA_REQUIRE_BROWSER") == "1"
+E2E_DIR = Path("tests", "e2e")
+skipped_modules: list[str] = []
+browser_passed = 0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    global browser_passed
+    report = (yield).get_result()
+    if not REQUIRE_BROWSER or item.get_closest_marker("browser") is None or hasattr(report, "wasxfail"):
+        return
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped, but MOTCUA_REQUIRE_BROWSER=1 requires it to run: {reason}"
+    elif report.when == "call" and report.passed:
+        browser_passed += 1
+
+
+def pytest_collectreport(report):
+    if REQUIRE_BROWSER and report.skipped and Path(report.nodeid.split("::")[0]).is_relative_to(E2E_DIR):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        skipped_modules.append(f"{report.nodeid}: {reason}")
+
+
+problems: list[str] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not REQUIRE_BROWSER or session.config.option.collectonly:
+        return
+    problems.extend(f"browser test module skipped whole: {line}" for line in skipped_modules)
+    if browser_passed == 0 and any((session.config.rootpath / E2E_DIR).glob("**/test_*.py")):
+        problems.append("tests/e2e/ has test files, but no test marked `browser` passed")
+    if problems and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not REQUIRE_BROWSER:
+        return
+    terminalreporter.write_sep("=", "MOTCUA_REQUIRE_BROWSER=1", red=bool(problems), green=not problems)
+    terminalreporter.write_line(f"browser tests passed: {browser_passed}")
+    for problem in problems:
+        terminalreporter.write_line(f"FAILED: {problem}", red=True)

@@ -21,7 +21,7 @@ from motcua.api import serializers as s
 from motcua.api.errors import Conflict, RequestTooLarge
 from motcua.api.services import token_issue
 from motcua.catalog.models import Agency, Procedure
-from motcua.catalog.selectors import procedure_get, procedure_search
+from motcua.catalog.selectors import procedure_for_dossier, procedure_get, procedure_search
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_files, dossier_for_applicant, dossier_timeline, dossiers_of
 from motcua.dossiers.services import (
@@ -98,17 +98,17 @@ def own_dossier(request, public_id) -> Dossier:
         raise NotFound() from None
 
 
-def find_procedure(code: str) -> Procedure:
+def find_procedure(code: str, *, lean: bool = False) -> Procedure:
     """The procedure with this code, or Procedure.DoesNotExist (also for a code no database can hold)."""
     if "\x00" in code:
         raise Procedure.DoesNotExist
-    return procedure_get(code=code)
+    return procedure_for_dossier(code=code) if lean else procedure_get(code=code)
 
 
 def procedure_and_agency(procedure_code: str, agency_code: str | None) -> tuple[Procedure, Agency | None]:
     """Turn the codes of a request into catalog rows, or a 400 that says which code is unknown."""
     try:
-        procedure = find_procedure(procedure_code)
+        procedure = find_procedure(procedure_code, lean=True)
     except Procedure.DoesNotExist:
         message = _("Không có thủ tục mã “%(code)s” đang nhận hồ sơ. Hãy tra mã tại /api/v1/procedures/.")
         raise invalid("procedure", message % {"code": procedure_code}, "unknown") from None

@@ -72,7 +72,7 @@ def audit_record(
     clean_data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
     actor_id = actor.pk if actor is not None else None
     actor_label = _actor_label(actor)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no savepoint: a failure here fails the caller anyway
         head = _locked_head()
         # Taken after the lock, so times never go backwards along the chain.
         at = at if at is not None else timezone.now()

@@ -157,16 +157,13 @@ def draft_form_errors(dossier: Dossier) -> dict[str, list[str]]:
 
 
 def _component(dossier: Dossier, component_code: str) -> Component:
-    try:
-        return dossier.procedure.components.get(code=component_code)
-    except Component.DoesNotExist:
-        raise DossierError(
-            [
-                Problem(
-                    "component", "unknown", _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang.")
-                )
-            ]
-        ) from None
+    # Through .all(), so components prefetched with the procedure are not queried again.
+    for component in dossier.procedure.components.all():
+        if component.code == component_code:
+            return component
+    raise DossierError(
+        [Problem("component", "unknown", _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang."))]
+    )
 
 
 @dataclass(frozen=True)

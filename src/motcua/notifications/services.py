@@ -33,7 +33,7 @@ def notify(*, user, subject: str, body: str, link: str = "") -> InboxMessage:
     """
     from motcua.notifications.tasks import deliver_outbox_message
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the caller's change; no savepoint needed
         message = InboxMessage.objects.create(user=user, subject=subject, body=body, link=link)
         if user.email:
             email_body = body

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from motcua.dossiers import sniff
 
@@ -34,9 +37,6 @@ def megabytes(n: int) -> str:
 
 
 def check_pdf(path: Path) -> str | None:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -64,8 +64,6 @@ def check_pdf(path: Path) -> str | None:
 
 
 def check_image(path: Path) -> str | None:
-    from PIL import Image
-
     unreadable = _("Ảnh bị hỏng hoặc không đọc được. Hãy chụp hoặc quét lại rồi tải lên lại.")
     try:
         with warnings.catch_warnings():

@@ -643,6 +643,7 @@ def _clean_scalar(spec: Mapping[str, Any], raw: Any, path: str, errors: dict[str
 
 
 def _required_message(kind: Any, label: str) -> str:
+    label = label.rstrip(" .")  # the sentence adds its own full stop
     if kind in ("choice", "multichoice"):
         return _("Vui lòng chọn %(label)s.") % {"label": _lower_first(label)}
     if kind == "boolean":

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("motcua.api.urls")),
+    path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

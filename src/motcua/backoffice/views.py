@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET
 
 from motcua.backoffice.selectors import awaiting_check, awaiting_check_counts, queue_procedures
 from motcua.catalog import eform
-from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.downloads import dossier_file_response
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_file_for_official, dossier_files, dossier_for_official
-from motcua.dossiers.storage import open_blob
 from motcua.identity.models import User
 
 PAGE_SIZE = 50
@@ -116,14 +116,6 @@ def dossier_check(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def dossier_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: int) -> FileResponse:
     """A submitted file, as uploaded; through the same access function as the check page (audited)."""
-    try:
-        dossier_file = dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id)
-        blob = open_blob(dossier_file.stored_file.sha256)
-    except (Dossier.DoesNotExist, DossierFile.DoesNotExist, FileNotFoundError):
-        raise Http404(_("Không tìm thấy tệp này.")) from None
-    return FileResponse(
-        blob,
-        as_attachment=True,
-        filename=dossier_file.original_name,
-        content_type=dossier_file.stored_file.content_type,
+    return dossier_file_response(
+        lambda: dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id)
     )

@@ -23,7 +23,8 @@ from motcua.catalog import eform
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import popular_procedures, procedure_get, procedure_search
 from motcua.dossiers.checks import Problem
-from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.downloads import dossier_file_response
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import (
     dossier_file_for_applicant,
     dossier_files,
@@ -40,7 +41,6 @@ from motcua.dossiers.services import (
     draft_create,
     draft_update,
 )
-from motcua.dossiers.storage import open_blob
 from motcua.notifications.models import InboxMessage
 from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
@@ -423,16 +423,8 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def dossier_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: int) -> FileResponse:
     """The file as uploaded, under its original name; only for the dossier's applicant."""
-    try:
-        dossier_file = dossier_file_for_applicant(user=request.user, public_id=public_id, file_id=file_id)
-        blob = open_blob(dossier_file.stored_file.sha256)
-    except (Dossier.DoesNotExist, DossierFile.DoesNotExist, FileNotFoundError):
-        raise Http404(_("Không tìm thấy tệp này.")) from None
-    return FileResponse(
-        blob,
-        as_attachment=True,
-        filename=dossier_file.original_name,
-        content_type=dossier_file.stored_file.content_type,
+    return dossier_file_response(
+        lambda: dossier_file_for_applicant(user=request.user, public_id=public_id, file_id=file_id)
     )
 
 

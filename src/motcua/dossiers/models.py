@@ -23,8 +23,32 @@ class StoredFile(models.Model):
 
 class Dossier(models.Model):
     class Status(models.TextChoices):
+        """The dossier's life (D45 Art. 11-12, D118 Chapter III); transitions live in workflow.services."""
+
         DRAFT = "draft", _("Đang soạn")
         SUBMITTED = "submitted", _("Đang chờ tiếp nhận")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ bổ sung")
+        REFUSED = "refused", _("Từ chối tiếp nhận")
+        PROCESSING = "processing", _("Đang giải quyết")
+        RESULT_READY = "result_ready", _("Đã có kết quả")
+        DONE = "done", _("Đã trả kết quả")
+        REJECTED = "rejected", _("Không đủ điều kiện giải quyết")
+        WITHDRAWN = "withdrawn", _("Đã dừng theo yêu cầu")
+        CLOSED = "closed", _("Đã đóng (không bổ sung)")
+
+    # Statuses in which the dossier has ended: no clock runs and nothing more happens to it.
+    FINAL_STATUSES = frozenset({"refused", "done", "rejected", "withdrawn", "closed"})
+
+    class Stage(models.TextChoices):
+        """Where an accepted dossier is in its processing (the kind of its current workflow step)."""
+
+        RECEPTION = "reception", _("Tiếp nhận")
+        TRANSFER = "transfer", _("Chuyển hồ sơ")
+        SPECIALIST = "specialist", _("Thẩm định, xử lý")
+        CONSULTATION = "consultation", _("Lấy ý kiến")
+        APPROVAL = "approval", _("Phê duyệt")
+        RESULT = "result", _("Ban hành kết quả")
+        RETURN = "return", _("Trả kết quả")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     applicant = models.ForeignKey(
@@ -67,6 +91,16 @@ class Dossier(models.Model):
     manifest_sha256 = models.CharField(max_length=64, blank=True)
     # Issued by the one-stop official at acceptance (R-CODE-1).
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    # The revision the officials see: 1 at submission, +1 at each supplement (R-SUP-4).
+    revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
+    stage = models.CharField(_("bước xử lý"), max_length=16, choices=Stage.choices, blank=True)
+    accepted_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    # The appointment for the result (form 01); moved once by an apology (R-LATE-2), never the original.
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("hẹn trả kết quả ban đầu"), null=True, blank=True)
+    result_ready_at = models.DateTimeField(_("thời điểm có kết quả"), null=True, blank=True)
+    # When the dossier reached a final status (refused, done, rejected, withdrawn, closed).
+    ended_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,6 +112,7 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
             models.Index(fields=["agency", "status", "check_due_at"], name="dossier_agency_queue"),
+            models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_due"),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -88,6 +123,10 @@ class Dossier(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
 
 
 class DossierFile(models.Model):
@@ -114,6 +153,17 @@ class DossierEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("Tạo hồ sơ nháp")
         SUBMITTED = "submitted", _("Nộp hồ sơ thành công")
+        ACCEPTED = "accepted", _("Đã tiếp nhận hồ sơ")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung hồ sơ")
+        RESUBMITTED = "resubmitted", _("Đã nộp bổ sung")
+        REFUSED = "refused", _("Từ chối tiếp nhận")
+        TRANSFERRED = "transferred", _("Chuyển xử lý")
+        APOLOGY = "apology", _("Xin lỗi, hẹn lại ngày trả kết quả")
+        RESULT_READY = "result_ready", _("Đã có kết quả")
+        DONE = "done", _("Đã trả kết quả")
+        REJECTED = "rejected", _("Không đủ điều kiện giải quyết")
+        WITHDRAWN = "withdrawn", _("Dừng giải quyết theo yêu cầu")
+        CLOSED = "closed", _("Đóng hồ sơ do không bổ sung")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -128,3 +178,26 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+class DossierRevision(models.Model):
+    """What the applicant submitted at one revision, kept unchanged (R-SUP-4, R-PROH-3).
+
+    Revision 1 is the first submission; each supplement adds the next. The manifest names every file by
+    its SHA-256, and stored bytes are never changed or deleted, so an earlier revision stays complete.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField()
+    manifest = models.JSONField()
+    manifest_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["dossier", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "number"], name="dossier_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} #{self.number}"

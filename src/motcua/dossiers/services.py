@@ -22,7 +22,7 @@ from motcua.catalog.models import Agency, Component, Procedure
 from motcua.catalog.selectors import rule_set_in_force
 from motcua.dossiers import sniff, storage
 from motcua.dossiers.checks import Problem, check_file
-from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, StoredFile
+from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, DossierRevision, StoredFile
 from motcua.dossiers.selectors import submitted_dossier_with_key
 from motcua.identity.models import User
 from motcua.notifications.services import notify
@@ -420,6 +420,13 @@ def _submit(
             "reference",
             "updated_at",
         ]
+    )
+    DossierRevision.objects.create(
+        dossier=dossier,
+        number=dossier.revision,
+        submitted_at=now,
+        manifest=manifest,
+        manifest_sha256=dossier.manifest_sha256,
     )
     DossierEvent.objects.create(
         dossier=dossier,

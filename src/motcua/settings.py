@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "motcua.identity",
     "motcua.worktime",
     "motcua.dossiers",
+    "motcua.workflow",
     "motcua.notifications",
     "motcua.backoffice",
     "motcua.portal",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -64,3 +66,24 @@ def rule_set_in_force(*, on: datetime.date) -> RuleSet:
     if rule_set is None:
         raise RuleSet.DoesNotExist(f"No rule set in force on {on.isoformat()}")
     return rule_set
+
+
+@dataclass(frozen=True)
+class StepTemplate:
+    kind: str
+    role: str
+    hours: Decimal
+    department: str = ""
+    name: str = ""
+
+
+def workflow_template(procedure: Procedure) -> list[StepTemplate]:
+    """TEMPORARY default until the catalog's workflow templates land."""
+    total = Decimal(procedure.processing_days * 8 or 4)
+    approval = (total * Decimal("0.2") * 4).quantize(Decimal(1)) / 4
+    result = approval
+    return [
+        StepTemplate("specialist", "specialist", total - approval - result),
+        StepTemplate("approval", "leader", approval),
+        StepTemplate("result", "specialist", result),
+    ]

@@ -91,6 +91,9 @@ class Dossier(models.Model):
     manifest_sha256 = models.CharField(max_length=64, blank=True)
     # Issued by the one-stop official at acceptance (R-CODE-1).
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    # While a supplement request is open: what the applicant may change, e.g. ["form.ho_ten", "component.don"]
+    # (R-SUP-1); everything else stays as submitted.
+    open_targets = models.JSONField(default=list, blank=True)
     # The revision the officials see: 1 at submission, +1 at each supplement (R-SUP-4).
     revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
     stage = models.CharField(_("bước xử lý"), max_length=16, choices=Stage.choices, blank=True)
@@ -195,9 +198,7 @@ class DossierRevision(models.Model):
 
     class Meta:
         ordering = ["dossier", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["dossier", "number"], name="dossier_revision_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["dossier", "number"], name="dossier_revision_unique")]
 
     def __str__(self) -> str:
         return f"{self.dossier} #{self.number}"

@@ -128,11 +128,30 @@ def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None
     return dossier
 
 
-def _lock_draft(dossier: Dossier) -> Dossier:
+def _lock_draft(dossier: Dossier, target: str | None = None) -> Dossier:
+    """Lock the dossier for the applicant's change; a draft, or while a supplement request is open, the
+    parts the request named (`target`, e.g. "component.don"; None for the e-form as a whole)."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not locked.is_draft:
-        raise _not_editable()
-    return locked
+    if locked.is_draft:
+        return locked
+    if locked.status == Dossier.Status.SUPPLEMENT_REQUESTED and (
+        target is None or target in locked.open_targets
+    ):
+        return locked
+    if locked.status == Dossier.Status.SUPPLEMENT_REQUESTED:
+        raise DossierError(
+            [
+                Problem(
+                    target or "dossier",
+                    "not_requested",
+                    _(
+                        "Cơ quan tiếp nhận không yêu cầu bổ sung phần này, nên phần này giữ nguyên như đã nộp. "
+                        "Hãy chỉ sửa các phần được nêu trong yêu cầu bổ sung."
+                    ),
+                )
+            ]
+        )
+    raise _not_editable()
 
 
 @transaction.atomic
@@ -147,6 +166,11 @@ def draft_update(*, dossier: Dossier, applicant: User, form_data: dict[str, Any]
 def _merged(dossier: Dossier, form_data: dict[str, Any]) -> dict[str, Any]:
     """The draft's answers updated with `form_data`; prefilled fields keep their source's value."""
     data = dict(dossier.form_data)
+    if dossier.status == Dossier.Status.SUPPLEMENT_REQUESTED:
+        # Only the fields the supplement request named change (R-SUP-1, R-SUP-4); the rest stay as submitted.
+        allowed = {t.removeprefix("form.") for t in dossier.open_targets if t.startswith("form.")}
+        data.update((key, value) for key, value in form_data.items() if key in allowed)
+        return data
     data.update((key, value) for key, value in form_data.items() if key not in dossier.prefilled)
     return data
 
@@ -222,19 +246,28 @@ def dossier_file_add(
     A file that fails its check is not attached, and the applicant is told every reason at once. The bytes
     are stored before the transaction opens, so no database lock is held while a large file arrives.
     """
-    if not dossier.is_draft:
-        raise _not_editable()
+    target = f"component.{component_code}"
+    if not dossier.is_draft and not (
+        dossier.status == Dossier.Status.SUPPLEMENT_REQUESTED and target in dossier.open_targets
+    ):
+        _lock_draft(dossier, target)  # raises the reason, without storing the bytes first
     upload = _store_upload(
         dossier=dossier, component_code=component_code, original_name=original_name, chunks=chunks
     )
     with transaction.atomic():
-        return _attach(_lock_draft(dossier), upload)
+        return _attach(_lock_draft(dossier, target), upload)
 
 
 @transaction.atomic
 def dossier_file_remove(*, dossier: Dossier, applicant: User, file_id: int) -> None:
-    """Detach a file from a draft. The stored bytes stay (content-addressed, maybe shared)."""
-    dossier = _lock_draft(dossier)
+    """Detach a file from a draft (or, during a supplement, from a component it names).
+
+    The stored bytes stay (content-addressed, maybe shared), and every submitted revision keeps naming them,
+    so an earlier revision stays complete (R-SUP-4).
+    """
+    dossier_file = DossierFile.objects.select_related("component").filter(dossier=dossier, pk=file_id).first()
+    target = f"component.{dossier_file.component.code}" if dossier_file else None
+    dossier = _lock_draft(dossier, target)
     deleted, _rows = DossierFile.objects.filter(dossier=dossier, pk=file_id).delete()
     if not deleted:
         raise DossierError(
@@ -485,6 +518,46 @@ def _notify_acknowledgement(ack: Acknowledgement) -> None:
         body=body,
         link=reverse("portal:dossier_detail", kwargs={"public_id": dossier.public_id}),
     )
+
+
+def revision_submit(*, dossier: Dossier, applicant: User) -> Dossier:
+    """Submit the next revision of a dossier being supplemented (R-SUP-4); the caller holds the row lock.
+
+    Checks it like a first submission (every problem at once, nothing changes on any), records the revision
+    unchanged beside the earlier ones, and restarts the officials' 8-working-hour check from the new official
+    receipt time (R-SUP-5). The dossier code, if any, stays (R-CODE-3). The caller records the decision's answer,
+    the timeline event and the audit entry.
+    """
+    files = _files_of(dossier)
+    cleaned, problems = dossier_check(dossier, files=files)
+    if problems:
+        raise DossierError(problems)
+    now = timezone.now()
+    calendar = calendar_for(agency=dossier.agency, around=timezone.localdate(now))
+    assert dossier.rule_set is not None
+    official_receipt_at = official_receipt_time(now, calendar)
+    manifest = _manifest(dossier, cleaned, now, files)
+    dossier.revision += 1
+    dossier.status = Dossier.Status.SUBMITTED
+    dossier.form_data = cleaned
+    dossier.open_targets = []
+    dossier.submitted_at = now
+    dossier.official_receipt_at = official_receipt_at
+    dossier.check_due_at = calendar.add_working_hours(
+        official_receipt_at, dossier.rule_set.params.get("check_hours", 8)
+    )
+    dossier.calendar = snapshot_calendar(calendar)
+    dossier.manifest = manifest
+    dossier.manifest_sha256 = manifest_digest(manifest)
+    dossier.save()
+    DossierRevision.objects.create(
+        dossier=dossier,
+        number=dossier.revision,
+        submitted_at=now,
+        manifest=manifest,
+        manifest_sha256=dossier.manifest_sha256,
+    )
+    return dossier
 
 
 def submission_create(

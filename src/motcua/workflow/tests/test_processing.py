@@ -1,0 +1,156 @@
+"""An accepted dossier through its processing steps to the returned result (R-PROC-*, R-LATE-*, R-CODE-5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from motcua.audit.models import AuditEvent
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.workflow import services
+from motcua.workflow.models import Decision, ProcessingStep
+from motcua.workflow.services import WorkflowError
+
+
+@pytest.fixture
+def accepted(submitted, receptionist):
+    services.accept(dossier=submitted, official=receptionist)
+    submitted.refresh_from_db()
+    return submitted
+
+
+def test_the_full_path_records_every_hand_over_on_the_control_sheet_R_PROC_2_R_PROC_3(
+    accepted, receptionist, specialist, leader, pdf_bytes
+):
+    services.assign(dossier=accepted, official=leader, assignee=specialist)
+    result = services.attach_result(
+        dossier=accepted, official=specialist, original_name="giay-khai-sinh.pdf", chunks=[pdf_bytes]
+    )
+    assert result.code == f"{accepted.code}-KQ1"  # R-CODE-5
+    services.submit_for_approval(dossier=accepted, official=specialist)
+    services.approve(dossier=accepted, official=leader)
+    services.issue_result(dossier=accepted, official=specialist)
+    accepted.refresh_from_db()
+    assert accepted.status == Dossier.Status.RESULT_READY and accepted.result_ready_at
+    services.return_result(dossier=accepted, official=receptionist)
+
+    accepted.refresh_from_db()
+    assert accepted.status == Dossier.Status.DONE and accepted.ended_at
+    steps = list(ProcessingStep.objects.filter(dossier=accepted).order_by("order"))
+    assert [s.kind for s in steps] == ["specialist", "approval", "result", "return"]
+    assert all(s.handed_over_at and s.outcome for s in steps)
+    assert steps[0].assignee == specialist and steps[0].handed_over_by == specialist
+    assert steps[1].handed_over_by == leader and steps[1].giver == specialist
+    # Budgets of the counted steps sum to the processing time (the return is not counted).
+    days = accepted.procedure.processing_days
+    assert sum(s.budget_hours for s in steps[:3]) == (days * 8 if days else 4)
+    kinds = list(DossierEvent.objects.filter(dossier=accepted).values_list("kind", flat=True))
+    assert kinds[-3:] == ["accepted", "result_ready", "done"]
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(accepted.public_id)).values_list("action", flat=True)
+    )
+    assert {
+        "dossier.assigned",
+        "dossier.handed_over",
+        "dossier.approved",
+        "dossier.result_ready",
+        "dossier.done",
+    } <= actions
+
+
+def test_a_leader_can_send_the_draft_back_to_the_same_specialist(accepted, specialist, leader, pdf_bytes):
+    services.assign(dossier=accepted, official=leader, assignee=specialist)
+    services.attach_result(dossier=accepted, official=specialist, original_name="kq.pdf", chunks=[pdf_bytes])
+    services.submit_for_approval(dossier=accepted, official=specialist)
+
+    step = services.send_back(dossier=accepted, official=leader, note="Sai tên cha trong dự thảo.")
+
+    assert step.kind == "specialist" and step.assignee == specialist
+
+
+def test_no_hand_over_without_a_result_or_with_an_open_consultation_R_PROC_4(
+    accepted, specialist, leader, other_agency, pdf_bytes
+):
+    services.assign(dossier=accepted, official=specialist, assignee=specialist)  # takes it
+    consultation = services.consult(
+        dossier=accepted, official=specialist, agency=other_agency, question="Xin ý kiến về hộ tịch gốc."
+    )
+    assert consultation.due_at > consultation.requested_at
+    with pytest.raises(WorkflowError) as error:
+        services.submit_for_approval(dossier=accepted, official=specialist)
+    assert {p.field for p in error.value.problems} == {"results", "consultations"}
+
+    from motcua.identity.models import OfficialRole
+    from motcua.identity.tests.factories import OfficialFactory
+
+    consulted = OfficialFactory(agency=other_agency, roles=[OfficialRole.Role.SPECIALIST])
+    services.answer_consultation(consultation=consultation, official=consulted, answer="Đồng ý.")
+    services.attach_result(dossier=accepted, official=specialist, original_name="kq.pdf", chunks=[pdf_bytes])
+    assert services.submit_for_approval(dossier=accepted, official=specialist).kind == "approval"
+
+
+def test_a_result_must_be_a_sound_pdf(accepted, specialist):
+    services.assign(dossier=accepted, official=specialist, assignee=specialist)
+    with pytest.raises(WorkflowError) as error:
+        services.attach_result(
+            dossier=accepted, official=specialist, original_name="a.pdf", chunks=[b"not a pdf"]
+        )
+    assert "PDF" in error.value.problems[0].message
+
+
+def test_a_specialist_cannot_assign_a_colleague(accepted, specialist, agency):
+    from motcua.identity.models import OfficialRole
+    from motcua.identity.tests.factories import OfficialFactory
+
+    colleague = OfficialFactory(agency=agency, roles=[OfficialRole.Role.SPECIALIST])
+    with pytest.raises(WorkflowError):
+        services.assign(dossier=accepted, official=specialist, assignee=colleague)
+
+
+def test_ineligible_at_appraisal_ends_with_a_written_refusal_R_PROC_5(accepted, specialist):
+    services.assign(dossier=accepted, official=specialist, assignee=specialist)
+    decision = services.reject(
+        dossier=accepted, official=specialist, reason="Người yêu cầu không đủ tuổi theo luật."
+    )
+    accepted.refresh_from_db()
+    assert accepted.status == Dossier.Status.REJECTED and decision.number.endswith("/PTC")
+
+
+def test_an_apology_moves_the_appointment_once_and_keeps_the_original_R_LATE_1_R_LATE_2_R_LATE_3(
+    accepted, leader
+):
+    original = accepted.due_at
+    new_due = original + dt.timedelta(days=7)
+    decision = services.apologise(
+        dossier=accepted, official=leader, reason="Cần xác minh thêm tại nơi cư trú cũ.", new_due_at=new_due
+    )
+
+    accepted.refresh_from_db()
+    assert accepted.due_at == new_due and accepted.original_due_at == original
+    assert decision.number.endswith("/PXL")
+    assert "apologise" not in services.allowed_actions(accepted, leader)
+    with pytest.raises(WorkflowError):
+        services.apologise(
+            dossier=accepted,
+            official=leader,
+            reason="Lần hai xin lỗi.",
+            new_due_at=new_due + dt.timedelta(days=1),
+        )
+    assert Decision.objects.filter(dossier=accepted, kind=Decision.Kind.APOLOGY).count() == 1
+
+
+def test_the_new_appointment_must_be_later(accepted, leader):
+    with pytest.raises(WorkflowError) as error:
+        services.apologise(
+            dossier=accepted, official=leader, reason="Cần xác minh thêm.", new_due_at=accepted.due_at
+        )
+    assert error.value.problems[0].field == "new_due_at"
+
+
+def test_step_outcomes_early_on_time_late():
+    due = dt.datetime(2026, 11, 25, 17, 0, tzinfo=timezone.get_current_timezone())
+    assert services.step_outcome(due, due - dt.timedelta(days=1)) == "early"
+    assert services.step_outcome(due, due - dt.timedelta(hours=1)) == "on_time"
+    assert services.step_outcome(due, due + dt.timedelta(minutes=1)) == "late"

@@ -27,9 +27,10 @@ demo: migrate
 	$(MANAGE) compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
 	$(MANAGE) load_catalog src/motcua/catalog/demo
 	$(MANAGE) load_demo_data
-	@echo "Starting the task worker and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
+	@echo "Starting the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
-	 trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	 MOTCUA_TASKS_BACKEND=database $(MANAGE) sweep_deadlines --every 300 & SWEEP=$$!; \
+	 trap 'kill $$WORKER $$SWEEP 2>/dev/null' EXIT INT TERM; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)

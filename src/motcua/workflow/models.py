@@ -187,3 +187,26 @@ class ResultDocument(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class DeadlineAlert(models.Model):
+    """An alert already sent about one dossier revision, so the periodic sweep never repeats it (R-CHK-3)."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Hồ sơ mới chờ tiếp nhận")
+        CHECK_DUE_SOON = "check_due_soon", _("Sắp hết hạn kiểm tra")
+        CHECK_OVERDUE = "check_overdue", _("Quá hạn kiểm tra")
+        APOLOGY_NEEDED = "apology_needed", _("Sắp quá hạn trả kết quả")
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="deadline_alerts")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    revision = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "revision"], name="deadline_alert_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} r{self.revision}"

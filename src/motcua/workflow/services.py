@@ -780,7 +780,11 @@ def close_unanswered_supplements(*, now: dt.datetime | None = None) -> int:
     ).values_list("dossier_id", flat=True)
     for dossier_id in list(due):
         with transaction.atomic():
-            d = Dossier.objects.select_for_update(of=("self",)).select_related("applicant", "agency").get(pk=dossier_id)
+            d = (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("applicant", "agency")
+                .get(pk=dossier_id)
+            )
             if d.status != Status.SUPPLEMENT_REQUESTED:
                 continue
             _end(d, Status.CLOSED, now, None, "")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.worktime",
     "motcua.dossiers",
     "motcua.workflow",
+    "motcua.reports",
     "motcua.notifications",
     "motcua.backoffice",
     "motcua.portal",

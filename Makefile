@@ -27,6 +27,7 @@ demo: migrate
 	$(MANAGE) compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
 	$(MANAGE) load_catalog src/motcua/catalog/demo
 	$(MANAGE) load_demo_data
+	$(MANAGE) load_demo_dossiers
 	@echo "Starting the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) sweep_deadlines --every 300 & SWEEP=$$!; \

@@ -17,6 +17,8 @@ from motcua.catalog.tests.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
 
+DEMO = Path(__file__).resolve().parent.parent / "demo"
+
 # Line numbers matter: the problems below point into this text.
 CATALOG = """\
 fields:
@@ -372,3 +374,20 @@ def test_the_default_budgets_sum_exactly_to_the_processing_time_r_proc_2(days):
 
     assert sum(step.hours for step in steps) == (8 * days if days else 4)
     assert all(step.hours > 0 and step.hours % Decimal("0.25") == 0 for step in steps)
+
+
+# ---- the demo catalog
+
+
+def test_every_demo_procedure_has_a_workflow_that_fits_its_processing_time_r_proc_2():
+    load_catalog([DEMO])
+
+    procedures = list(Procedure.objects.all())
+    assert len(procedures) == 6
+    for procedure in procedures:
+        assert procedure.workflow, procedure.code
+        total = sum(step.hours for step in selectors.workflow_template(procedure))
+        if procedure.processing_days:
+            assert total == 8 * procedure.processing_days, procedure.code
+        else:
+            assert 0 < total <= 8, procedure.code

@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from motcua.catalog import eform, services
+from motcua.catalog import eform, services, steps
 from motcua.catalog.models import Agency, Component, FeeItem, Field, Procedure, RuleSet
 
 
@@ -64,8 +65,8 @@ class ProcedureForm(forms.ModelForm):
         model = Procedure
         fields = [
             "code", "name", "field", "agencies", "online_level", "processing_days", "same_day_cutoff",
-            "description", "applicants", "result_type", "legal_basis", "eform_schema", "popularity",
-            "is_active",
+            "description", "applicants", "result_type", "legal_basis", "eform_schema", "workflow",
+            "popularity", "is_active",
         ]  # fmt: skip
 
     def clean_eform_schema(self) -> Any:
@@ -74,6 +75,27 @@ class ProcedureForm(forms.ModelForm):
         if problems:
             raise forms.ValidationError(problems)
         return schema
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "workflow" not in cleaned:  # not JSON: its field has said so
+            return cleaned
+        days = cleaned.get("processing_days")
+        workflow, problems = steps.clean_workflow(cleaned["workflow"], processing_days=days)
+        if problems:
+            self.add_error("workflow", [_step_problem(path, message) for path, message in problems])
+        else:
+            cleaned["workflow"] = workflow
+        return cleaned
+
+
+def _step_problem(path: tuple[str | int, ...], message: str) -> str:
+    """(1, "hours"), "…" → "Bước 2, hours: …": the author counts steps from one in the admin."""
+    if not path:
+        return message[:1].upper() + message[1:]
+    where = _("Bước %(number)s") % {"number": int(path[0]) + 1}
+    where += "".join(f", {part}" for part in path[1:])
+    return f"{where}: {message}"
 
 
 @admin.register(Procedure)

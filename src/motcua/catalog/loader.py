@@ -24,7 +24,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from motcua.catalog import eform, services
+from motcua.catalog import eform, services, steps
 from motcua.catalog.models import Agency, Component, Field, Procedure
 
 ACCEPTED_FORMATS = ("pdf", "jpg", "jpeg", "png", "xml")
@@ -36,7 +36,8 @@ AGENCY_KEYS = (
 )  # fmt: skip
 PROCEDURE_KEYS = (
     "code", "name", "field", "agencies", "online_level", "processing_days", "same_day_cutoff", "description",
-    "applicants", "result_type", "legal_basis", "eform", "popularity", "is_active", "fees", "components",
+    "applicants", "result_type", "legal_basis", "eform", "workflow", "popularity", "is_active", "fees",
+    "components",
 )  # fmt: skip
 FEE_KEYS = ("name", "amount", "note")
 COMPONENT_KEYS = (
@@ -589,6 +590,16 @@ class _Catalog:
         for path, message in eform.schema_problems(schema):
             r.problem(("eform", *path), message)
         values["eform_schema"] = schema
+        # A wrong processing_days has its own problem already; a sum checked against it would mislead.
+        raw_days = r.data.get("processing_days")
+        days_ok = type(raw_days) is int and raw_days == values["processing_days"]
+        workflow, workflow_problems = steps.clean_workflow(
+            r.data.get("workflow"), processing_days=values["processing_days"] if days_ok else None
+        )
+        for path, message in workflow_problems:
+            r.problem(("workflow", *path), message)
+        if workflow:  # only then: the source hash of a procedure without one stays what it was
+            values["workflow"] = workflow
         values["fees"] = [self._read_fee(r.child(("fees", i), item)) for i, item in r.items("fees")]
         components = [
             self._read_component(r.child(("components", i), item)) for i, item in r.items("components")

@@ -94,6 +94,20 @@ class Procedure(models.Model):
     result_type = models.CharField(_("kết quả"), max_length=500)
     legal_basis = models.TextField(_("căn cứ pháp lý"))
     eform_schema = models.JSONField(_("tờ khai điện tử"), default=dict)
+    # The internal process (R-PROC-2), checked by steps.clean_workflow: ordered steps
+    # [{"kind", "role", "hours", "department", "name"}] whose hours sum to the processing time.
+    # Empty: selectors.workflow_template derives a default from processing_days.
+    workflow = models.JSONField(
+        _("quy trình nội bộ"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Các bước xử lý theo thứ tự, mỗi bước: kind (specialist, approval, result), role (specialist, "
+            "leader, receptionist), hours (số giờ làm việc), department, name. Tổng số giờ bằng thời hạn giải "
+            "quyết × 8 (thủ tục trong ngày: tối đa 8); không khai bước trả kết quả. Để [] thì dùng quy trình "
+            "mặc định: thẩm định 60%, phê duyệt 20%, ban hành kết quả 20%."
+        ),
+    )
     popularity = models.PositiveIntegerField(_("thứ tự phổ biến"), default=0)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     # Lower-cased, accent-free copy of code + name + field for accent-insensitive search.

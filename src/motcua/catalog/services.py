@@ -115,6 +115,7 @@ def procedure_upsert(
     description: str = "",
     applicants: str = "",
     eform_schema: Mapping[str, Any] | None = None,
+    workflow: Sequence[Mapping[str, Any]] = (),
     popularity: int = 0,
     is_active: bool = True,
     fees: Sequence[FeeSpec] = (),
@@ -122,11 +123,12 @@ def procedure_upsert(
     source_hash: str = "",
     actor: Any = None,
 ) -> tuple[Procedure, Outcome]:
-    """Create or update a procedure with its agencies, fees and components (matched by code).
+    """Create or update a procedure with its agencies, fees, components (matched by code) and workflow.
 
     A procedure whose `source_hash` equals the stored one is left untouched. Components missing from
     `components` are deleted, unless dossiers already use them: then ComponentInUse is raised.
     Procedures themselves are never deleted here; set `is_active=False` to withdraw one.
+    `workflow` is stored as given: check it with steps.clean_workflow first.
     """
     with transaction.atomic():
         existing = Procedure.objects.filter(code=code).first()
@@ -143,6 +145,7 @@ def procedure_upsert(
         procedure.result_type = result_type
         procedure.legal_basis = legal_basis
         procedure.eform_schema = dict(eform_schema or {})
+        procedure.workflow = [dict(step) for step in workflow]
         procedure.popularity = popularity
         procedure.is_active = is_active
         procedure.source_hash = source_hash

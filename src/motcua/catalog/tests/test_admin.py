@@ -88,3 +88,65 @@ def test_renaming_an_agency_in_the_admin_keeps_search_right(admin_client):
 
     assert response.status_code == 302
     assert [p.code for p in selectors.procedure_search(query="xa moi")] == ["1.001193"]
+
+
+WORKFLOW = (
+    '[{"kind": "specialist", "role": "specialist", "hours": 14.5, "name": " Thẩm định "},'
+    ' {"kind": "approval", "role": "leader", "hours": 7.5}, {"kind": "result", "role": "specialist", "hours": 2}]'
+)
+
+
+def test_the_workflow_is_edited_in_the_admin_as_json_r_proc_2(admin_client):
+    procedure = ProcedureFactory(processing_days=3, components=[])
+
+    page = admin_client.get(f"/admin/catalog/procedure/{procedure.pk}/change/")
+    assert "Quy trình nội bộ" in page.text
+    response = admin_client.post(
+        f"/admin/catalog/procedure/{procedure.pk}/change/", procedure_form(procedure, workflow=WORKFLOW)
+    )
+
+    assert response.status_code == 302
+    assert [(s.kind, s.hours, s.label) for s in selectors.workflow_template(Procedure.objects.get())] == [
+        ("specialist", 14.5, "Thẩm định"),
+        ("approval", 7.5, "Phê duyệt"),
+        ("result", 2, "Ban hành kết quả"),
+    ]
+
+
+def test_a_bad_workflow_is_refused_in_the_admin_with_every_problem_r_proc_2(admin_client):
+    procedure = ProcedureFactory(processing_days=3, components=[])
+    workflow = WORKFLOW.replace('"hours": 7.5', '"hours": 0').replace('"role": "leader"', '"role": "boss"')
+
+    page = admin_client.post(
+        f"/admin/catalog/procedure/{procedure.pk}/change/", procedure_form(procedure, workflow=workflow)
+    )
+
+    assert page.status_code == 200
+    assert "Bước 2, role: “role” là “boss”, phải là một trong: specialist, leader, receptionist." in page.text
+    assert "Bước 2, hours: “hours” phải lớn hơn 0 (đang là 0)." in page.text
+    assert Procedure.objects.get().workflow == []
+
+
+def test_the_admin_checks_the_sum_against_the_processing_time_posted_with_it_r_proc_2(admin_client):
+    procedure = ProcedureFactory(processing_days=3, components=[])
+
+    page = admin_client.post(
+        f"/admin/catalog/procedure/{procedure.pk}/change/",
+        procedure_form(procedure, processing_days=5, workflow=WORKFLOW),
+    )
+
+    assert page.status_code == 200
+    assert (
+        "Tổng số giờ các bước là 24, phải bằng thời hạn giải quyết 5 ngày làm việc × 8 = 40 giờ" in page.text
+    )
+
+
+def test_an_empty_workflow_in_the_admin_means_the_default_one(admin_client):
+    procedure = ProcedureFactory(processing_days=3, components=[], workflow=[{"kind": "x"}])
+
+    response = admin_client.post(
+        f"/admin/catalog/procedure/{procedure.pk}/change/", procedure_form(procedure, workflow="")
+    )
+
+    assert response.status_code == 302
+    assert Procedure.objects.get().workflow == []

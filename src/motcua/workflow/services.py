@@ -44,6 +44,13 @@ Role = OfficialRole.Role
 Status = Dossier.Status
 Kind = ProcessingStep.Kind
 
+# Who does each processing step (issue_result is also open to the one-stop receptionists).
+STAGE_ROLES: dict[str, str] = {
+    Kind.SPECIALIST: Role.SPECIALIST,
+    Kind.APPROVAL: Role.LEADER,
+    Kind.RESULT: Role.SPECIALIST,
+    Kind.RETURN: Role.RECEPTIONIST,
+}
 DEFAULT_CODE_FORMAT = "{agency}-{yymmdd}-{seq:04d}"
 DEFAULT_CUTOFF = dt.time(15, 0)
 MAX_RESULT_BYTES = 50 * 1024 * 1024
@@ -353,6 +360,30 @@ def step_outcome(due_at: dt.datetime, handed_over_at: dt.datetime) -> str:
     return ProcessingStep.Outcome.ON_TIME
 
 
+def stage_budgets(dossier: Dossier) -> dict[str, dict[str, str]]:
+    """The procedure's workflow template folded into one budget per stage (R-PROC-2): the template's steps of
+    one kind (e.g. assign, appraise, draft: all "specialist") are one processing step whose budget is their
+    sum, named after them. Kept on the acceptance, so a later template edit never moves a running deadline."""
+    stages: dict[str, dict[str, str]] = {}
+    for step in workflow_template(dossier.procedure):
+        stage = stages.setdefault(step.kind, {"hours": "0", "department": "", "name": ""})
+        stage["hours"] = str(Decimal(stage["hours"]) + step.hours)
+        if step.department and (not stage["department"] or step.role != Role.LEADER):
+            stage["department"] = step.department
+        if step.name:
+            stage["name"] = f"{stage['name']}; {step.name}" if stage["name"] else step.name
+    return stages
+
+
+def _budgets_of(dossier: Dossier) -> dict[str, dict[str, str]]:
+    accepted = (
+        Decision.objects.filter(dossier=dossier, kind=Decision.Kind.ACCEPT).order_by("-at", "-id").first()
+    )
+    if accepted is not None and accepted.data.get("stages"):
+        return accepted.data["stages"]
+    return stage_budgets(dossier)
+
+
 def _open_step(
     dossier: Dossier,
     kind: str,
@@ -361,16 +392,19 @@ def _open_step(
     giver: User | None,
     calendar: WorkCalendar,
     assignee: User | None = None,
+    budgets: dict[str, dict[str, str]] | None = None,
 ) -> ProcessingStep:
-    """Open the next step of the procedure's template of this kind (R-PROC-2); the return step is not budgeted."""
-    template = {step.kind: step for step in workflow_template(dossier.procedure)}
+    """Open the next step of this kind with its budget from the template kept at acceptance (R-PROC-2);
+    the return step is not budgeted."""
     last = ProcessingStep.objects.filter(dossier=dossier).order_by("-order").first()
+    role: str = STAGE_ROLES.get(kind, Role.SPECIALIST)
     if kind == Kind.RETURN:
-        role, hours, department = str(Role.RECEPTIONIST), Decimal(0), ""
+        role, hours, department, name = Role.RECEPTIONIST, Decimal(0), "", ""
         due_at = max(dossier.due_at or received_at, received_at)
     else:
-        spec = template.get(kind) or template[Kind.SPECIALIST]
-        role, hours, department = spec.role, spec.hours, spec.department
+        budgets = budgets if budgets is not None else _budgets_of(dossier)
+        spec = budgets.get(kind) or {"hours": "0", "department": "", "name": ""}
+        hours, department, name = Decimal(spec["hours"]), spec["department"], spec["name"]
         due_at = calendar.add_working_hours(calendar.next_working_moment(received_at), hours)
     step = ProcessingStep.objects.create(
         dossier=dossier,
@@ -379,6 +413,7 @@ def _open_step(
         role=role,
         department=department,
         budget_hours=hours,
+        note=name,
         giver=giver,
         assignee=assignee,
         received_at=received_at,
@@ -455,7 +490,10 @@ def accept(
         for step in ProcessingStep.objects.filter(dossier=d, handed_over_at__isnull=True):
             _close_step(step, now, official, _("Đóng khi tiếp nhận lại hồ sơ đã bổ sung."))
         transfer_at = transfer_moment(d, now, calendar)
-        _open_step(d, Kind.SPECIALIST, received_at=transfer_at, giver=official, calendar=calendar)
+        budgets = stage_budgets(d)
+        _open_step(
+            d, Kind.SPECIALIST, received_at=transfer_at, giver=official, calendar=calendar, budgets=budgets
+        )
         d.save()
         decision = _decide(
             d,
@@ -466,6 +504,7 @@ def accept(
                 "marks": marks or {},
                 "due_at": d.due_at.isoformat(),
                 "transfer_at": transfer_at.isoformat(),
+                "stages": budgets,
             },
         )
         _event(d, DossierEvent.Kind.ACCEPTED, now, official, code=d.code, due_at=d.due_at.isoformat())

@@ -154,3 +154,35 @@ def test_step_outcomes_early_on_time_late():
     assert services.step_outcome(due, due - dt.timedelta(days=1)) == "early"
     assert services.step_outcome(due, due - dt.timedelta(hours=1)) == "on_time"
     assert services.step_outcome(due, due + dt.timedelta(minutes=1)) == "late"
+
+
+def test_template_steps_of_one_kind_make_one_step_with_their_whole_budget_R_PROC_2(
+    submit, procedure, receptionist, specialist, leader, pdf_bytes
+):
+    procedure.processing_days = 3
+    procedure.workflow = [
+        {"kind": "specialist", "role": "leader", "hours": 2, "department": "", "name": "Phân công"},
+        {
+            "kind": "specialist",
+            "role": "specialist",
+            "hours": 14,
+            "department": "Phòng Tư pháp",
+            "name": "Thẩm định",
+        },
+        {"kind": "approval", "role": "leader", "hours": 4, "department": "", "name": "Phê duyệt"},
+        {"kind": "approval", "role": "leader", "hours": 2, "department": "", "name": "Ký"},
+        {"kind": "result", "role": "specialist", "hours": 2, "department": "", "name": "Vào sổ, ban hành"},
+    ]
+    procedure.save()
+    dossier = submit(procedure)
+    services.accept(dossier=dossier, official=receptionist)
+    # The template changes while the dossier runs: its budgets stay those it was accepted under.
+    procedure.workflow = []
+    procedure.save()
+    services.assign(dossier=dossier, official=leader, assignee=specialist)
+    services.attach_result(dossier=dossier, official=specialist, original_name="kq.pdf", chunks=[pdf_bytes])
+    services.submit_for_approval(dossier=dossier, official=specialist)
+
+    steps = list(ProcessingStep.objects.filter(dossier=dossier).order_by("order"))
+    assert [(s.kind, s.budget_hours) for s in steps] == [("specialist", 16), ("approval", 6)]
+    assert steps[0].department == "Phòng Tư pháp" and steps[0].note.startswith("Phân công; Thẩm định")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.workflow",
     "motcua.notifications",
+    "motcua.documents",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.api",

@@ -33,7 +33,7 @@ class Header:
     unit: Unit
     place: str  # "Hà Nội" prints "Hà Nội, ngày 28 tháng 11 năm 2026"
     date: dt.date
-    number: str = ""  # "12" prints "Số: 12/PBS"; empty leaves dots to fill in by hand
+    number: str = ""  # the bare number, "12": the form adds its symbol, "Số: 12/PBS"; empty prints dots
     signer_name: str = ""
     signer_title: str = ""  # empty prints the form's own role, e.g. "NGƯỜI TIẾP NHẬN HỒ SƠ"
     # Public tracking page of the dossier; printed and encoded in a QR code (R-FORM-2, R-FORM-3).

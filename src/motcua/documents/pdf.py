@@ -55,14 +55,13 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP = 2.5 * cm, 1.5 * cm, 2 * cm
 FOOTER_HEIGHT = 2.6 * cm  # room for the R-FORM-3 block: system name, code, link and QR
 QR_SIZE = 2.2 * cm
 
-# Annex I titles and number symbols. Forms 01 and 05 have no symbol in R-FORM-1; the stop notice takes
-# "TB", the abbreviation of "Thông báo" in Decree 30/2020 Annex III.
+# Annex I titles and number symbols; forms 01 and 05 have none in R-FORM-1 (nor in workflow.Decision.FORMS).
 TITLES = {
     ReceiptSlip: ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", ""),
     SupplementRequestDoc: ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "PBS"),
     RefusalDoc: ("Phiếu từ chối tiếp nhận giải quyết hồ sơ", "PTC"),
     ApologyDoc: ("Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết", "PXL"),
-    StopNoticeDoc: ("Thông báo dừng giải quyết hồ sơ", "TB"),
+    StopNoticeDoc: ("Thông báo dừng giải quyết hồ sơ", ""),
     ControlSheet: ("Phiếu kiểm soát quá trình giải quyết hồ sơ", "PKS"),
     TrackingBook: ("Sổ theo dõi hồ sơ", "STD"),
 }

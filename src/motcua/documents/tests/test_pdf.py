@@ -28,7 +28,7 @@ FORMS = [
     (samples.supplement_request, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "Số: 12/PBS"),
     (samples.refusal, "Phiếu từ chối tiếp nhận giải quyết hồ sơ", "Số: 7/PTC"),
     (samples.apology, "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết", "Số: 3/PXL"),
-    (samples.stop_notice, "Thông báo dừng giải quyết hồ sơ", "Số: 5/TB"),
+    (samples.stop_notice, "Thông báo dừng giải quyết hồ sơ", "Số: 5"),
     (samples.control_sheet, "Phiếu kiểm soát quá trình giải quyết hồ sơ", "Số: 9/PKS"),
     (samples.tracking_book, "Sổ theo dõi hồ sơ", "Số: 1/STD"),
 ]

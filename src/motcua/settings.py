@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.workflow",
     "motcua.reports",
     "motcua.notifications",
+    "motcua.documents",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.api",

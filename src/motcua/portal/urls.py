@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from motcua.portal import forms, views
+from motcua.portal import forms, views, views_forms
 
 app_name = "portal"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("ho-so/<uuid:public_id>/kiem-tra/", views.dossier_review, name="dossier_review"),
     path("ho-so/<uuid:public_id>/da-nop/", views.dossier_ack, name="dossier_ack"),
+    path("ho-so/<uuid:public_id>/phieu/<int:decision_id>/", views_forms.decision_pdf, name="decision_pdf"),
     path("hop-thu/", views.inbox, name="inbox"),
     path("hop-thu/<int:message_id>/da-doc/", views.inbox_read, name="inbox_read"),
 ]

@@ -505,6 +505,11 @@ def accept(
                 "due_at": d.due_at.isoformat(),
                 "transfer_at": transfer_at.isoformat(),
                 "stages": budgets,
+                # The entry in the agency's tracking book (form 07) printed on the receipt slip (R-FORM-2).
+                "book_volume": str(timezone.localtime(now).year),
+                "book_entry": _next_number(
+                    FormNumberSequence, agency=d.agency, year=timezone.localtime(now).year, symbol="STD"
+                ),
             },
         )
         _event(d, DossierEvent.Kind.ACCEPTED, now, official, code=d.code, due_at=d.due_at.isoformat())
@@ -796,8 +801,16 @@ def withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> Decision
                     ]
                 )
         now = timezone.now()
+        status_label = str(d.get_status_display())
         _end(d, Status.WITHDRAWN, now, applicant, _("Dừng theo yêu cầu của người nộp."))
-        decision = _decide(d, Decision.Kind.WITHDRAW, applicant, now, reason=reason.strip()[:2000])
+        decision = _decide(
+            d,
+            Decision.Kind.WITHDRAW,
+            applicant,
+            now,
+            reason=reason.strip()[:2000],
+            data={"status_label": status_label},
+        )
         _event(d, DossierEvent.Kind.WITHDRAWN, now, applicant)
         _audit(applicant, "withdrawn", d, now, reason=decision.reason)
         _notify_applicant(

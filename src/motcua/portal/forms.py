@@ -50,6 +50,7 @@ class BoundField:
     sub_errors: dict[str, list[str]] = field(default_factory=dict)  # address parts
     provinces: list[tuple[str, str]] = field(default_factory=list)
     communes: list[tuple[str, str]] = field(default_factory=list)
+    request_note: str = ""  # a supplement request's guidance for this field (R-SUP-1)
 
     @property
     def key(self) -> str:
@@ -148,6 +149,8 @@ class BoundField:
     @property
     def describedby(self) -> str:
         ids = []
+        if self.request_note:
+            ids.append(self.id + "-note")
         if self.help or self.hint_range:
             ids.append(self.id + "-hint")
         if self.condition:
@@ -281,6 +284,34 @@ def _bind_group(bf: BoundField, errors: dict, prefilled: dict, top: list[dict]) 
         )
     bf.existing = len(items)
     bf.can_add = len(items) + 1 < max_items
+
+
+def open_schema(schema: dict, open_keys: set[str]) -> dict:
+    """The part of `schema` a supplement request opened: its top-level fields named in `open_keys`."""
+    return {"fields": [spec for spec in schema.get("fields", []) if spec.get("key") in open_keys]}
+
+
+def bind_open(
+    schema: dict,
+    data: dict[str, Any],
+    notes: dict[str, str],
+    *,
+    errors: dict[str, list[str]] | None = None,
+) -> list[BoundField]:
+    """The fields a supplement request opened (the keys of `notes`, each with its guidance), bound like the
+    edit page's.
+
+    A field shown only when another answer has some value keeps that condition only if the other answer is
+    open too: otherwise the small script, finding no input to read, would hide the very field asked for.
+    """
+    open_keys = set(notes)
+    fields = bind(open_schema(schema, open_keys), data, errors=errors)
+    for bf in fields:
+        bf.request_note = notes[bf.key]
+    for bf in flatten(fields):
+        if bf.when_name and bf.when_name.split(".")[0] not in open_keys:
+            bf.condition = bf.when_name = bf.when_values = ""
+    return fields
 
 
 def flatten(fields: list[BoundField]) -> list[BoundField]:

@@ -33,6 +33,19 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/kiem-tra/", views.dossier_review, name="dossier_review"),
     path("ho-so/<uuid:public_id>/da-nop/", views.dossier_ack, name="dossier_ack"),
     path("ho-so/<uuid:public_id>/phieu/<int:decision_id>/", views_forms.decision_pdf, name="decision_pdf"),
+    path("ho-so/<uuid:public_id>/bo-sung/", views.dossier_supplement, name="dossier_supplement"),
+    path(
+        "ho-so/<uuid:public_id>/bo-sung/kiem-tra/",
+        views.dossier_supplement_review,
+        name="dossier_supplement_review",
+    ),
+    path("ho-so/<uuid:public_id>/da-bo-sung/", views.dossier_supplement_ack, name="dossier_supplement_ack"),
+    path("ho-so/<uuid:public_id>/dung/", views.dossier_withdraw, name="dossier_withdraw"),
+    path(
+        "ho-so/<uuid:public_id>/ket-qua/<int:result_id>/",
+        views.dossier_result_download,
+        name="dossier_result",
+    ),
     path("hop-thu/", views.inbox, name="inbox"),
     path("hop-thu/<int:message_id>/da-doc/", views.inbox_read, name="inbox_read"),
 ]

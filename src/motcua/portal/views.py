@@ -1,4 +1,5 @@
-"""The citizen portal: find a procedure, fill and submit a dossier, follow it. Every page works without JS."""
+"""The citizen portal: find a procedure, fill and submit a dossier, follow it, supplement it, stop it, get its
+result. Every page works without JS."""
 
 from __future__ import annotations
 
@@ -45,9 +46,32 @@ from motcua.notifications.models import InboxMessage
 from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
 from motcua.portal import forms
+from motcua.portal.selectors import (
+    decisions_for_applicant,
+    open_supplement_request,
+    result_for_applicant,
+    results_for_applicant,
+)
+from motcua.workflow.models import Decision, ResultDocument
+from motcua.workflow.services import resubmit, withdraw
 
 PAGE_SIZE = 20
 SUBMISSION_KEY = re.compile(r"[\x21-\x7e]{1,100}")  # what the review page generates: printable ASCII
+FILE_ID = re.compile(r"[0-9]{1,18}")
+# The statuses in which the applicant may stop a dossier (R-STOP-1), as workflow.services.withdraw allows;
+# the service has the last word (it also refuses once a result has gone for signing).
+WITHDRAWABLE = frozenset(
+    {Dossier.Status.SUBMITTED, Dossier.Status.SUPPLEMENT_REQUESTED, Dossier.Status.PROCESSING}
+)
+REASON_MAX = 2000
+APPOINTMENT_STATUSES = frozenset(
+    {Dossier.Status.PROCESSING, Dossier.Status.RESULT_READY, Dossier.Status.DONE}
+)
+# "Hồ sơ của tôi" tabs: ?loc=<key> -> the statuses shown.
+DOSSIER_FILTERS = {
+    "can-bo-sung": frozenset({Dossier.Status.SUPPLEMENT_REQUESTED}),
+    "co-ket-qua": frozenset({Dossier.Status.RESULT_READY, Dossier.Status.DONE}),
+}
 
 
 def _param(request: HttpRequest, name: str, limit: int) -> str:
@@ -388,10 +412,21 @@ def dossier_ack(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = list(dossiers_of(user=request.user))
+    chosen = request.GET.get("loc", "")
+    tabs = [{"key": "", "label": _("Tất cả"), "count": len(dossiers)}] + [
+        {"key": key, "label": label, "count": sum(1 for d in dossiers if d.status in DOSSIER_FILTERS[key])}
+        for key, label in (("can-bo-sung", _("Cần bổ sung")), ("co-ket-qua", _("Đã có kết quả")))
+    ]
+    if chosen in DOSSIER_FILTERS:
+        dossiers = [d for d in dossiers if d.status in DOSSIER_FILTERS[chosen]]
+    else:
+        chosen = ""
     return render(
         request,
         "portal/my_dossiers.html",
         {
+            "tabs": tabs,
+            "chosen": chosen,
             "drafts": [d for d in dossiers if d.is_draft],
             "submitted": [d for d in dossiers if not d.is_draft],
         },
@@ -403,10 +438,12 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     dossier = _own(request, public_id)
     schema = dossier.procedure.eform_schema
-    # A draft may hold anything typed or sent through the API: show the answers that are valid so far.
-    answers = (
-        eform.validate_form(schema, dossier.form_data).cleaned if dossier.is_draft else dossier.form_data
-    )
+    # A draft (or a supplement being prepared) may hold anything typed or sent through the API: show the
+    # answers that are valid so far.
+    editing = dossier.is_draft or dossier.status == Dossier.Status.SUPPLEMENT_REQUESTED
+    answers = eform.validate_form(schema, dossier.form_data).cleaned if editing else dossier.form_data
+    decisions = decisions_for_applicant(dossier=dossier)
+    apology = next((d for d in reversed(decisions) if d.kind == Decision.Kind.APOLOGY), None)
     return render(
         request,
         "portal/dossier_detail.html",
@@ -415,6 +452,13 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "rows": eform.fields_for_display(schema, answers),
             "files": dossier_files(dossier=dossier),
             "timeline": dossier_timeline(dossier=dossier),
+            "decisions": decisions[::-1],  # the newest first: what matters now is on top
+            "supplement": open_supplement_request(dossier=dossier),
+            "apology": apology,
+            "results": list(results_for_applicant(dossier=dossier)),
+            "can_withdraw": dossier.status in WITHDRAWABLE,
+            # Waiting for a (re)check the appointment is not known yet: acceptance computes it afresh (R-SUP-5).
+            "shows_appointment": dossier.status in APPOINTMENT_STATUSES,
         },
     )
 
@@ -425,6 +469,341 @@ def dossier_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: i
     """The file as uploaded, under its original name; only for the dossier's applicant."""
     return dossier_file_response(
         lambda: dossier_file_for_applicant(user=request.user, public_id=public_id, file_id=file_id)
+    )
+
+
+@login_required
+@require_GET
+def dossier_result_download(request: HttpRequest, public_id: uuid.UUID, result_id: int) -> FileResponse:
+    """An issued result (R-WH-3): only for the dossier's applicant, only once the dossier is result ready."""
+
+    def load() -> ResultDocument:
+        try:
+            return result_for_applicant(user=request.user, public_id=public_id, result_id=result_id)
+        except ResultDocument.DoesNotExist:
+            raise Http404(_("Không tìm thấy tệp này.")) from None
+
+    return dossier_file_response(load)  # a ResultDocument has what it serves: stored_file, original_name
+
+
+# -- supplementing a dossier (R-SUP-1, R-SUP-4) -------------------------------------------------------
+
+
+def _open_parts(dossier: Dossier) -> tuple[set[str], set[str]]:
+    """The e-form keys and component codes the open supplement request lets the applicant change."""
+    targets = [t for t in dossier.open_targets if isinstance(t, str)]
+    return (
+        {t.removeprefix("form.") for t in targets if t.startswith("form.")},
+        {t.removeprefix("component.") for t in targets if t.startswith("component.")},
+    )
+
+
+def _requested_items(dossier: Dossier, request_: Decision | None) -> list[dict[str, str]]:
+    """The request's numbered items (label and guidance); from the open parts if the request row is missing."""
+    items = request_.data.get("items") if request_ is not None and isinstance(request_.data, dict) else None
+    if isinstance(items, list):
+        return [
+            {
+                "target": str(i.get("target", "")),
+                "label": str(i.get("label", "")),
+                "note": str(i.get("note", "")),
+            }
+            for i in items
+            if isinstance(i, dict)
+        ]
+    return [{"target": t, "label": t.partition(".")[2], "note": ""} for t in dossier.open_targets]
+
+
+def _save_supplement(request: HttpRequest, dossier: Dossier) -> tuple[Dossier, list[Problem]]:
+    """Keep what was typed in the open fields and attach every file chosen; a file for a part the request did
+    not name is refused by the service with its reason (R-SUP-4), like any other problem."""
+    open_keys, _open_codes = _open_parts(dossier)
+    schema = dossier.procedure.eform_schema
+    if open_keys:
+        try:
+            dossier = draft_update(
+                dossier=dossier,
+                applicant=request.user,
+                form_data=forms.data_from_post(forms.open_schema(schema, open_keys), request.POST),
+            )
+        except DossierError as error:
+            return dossier, error.problems
+    problems: list[Problem] = []
+    for component in dossier.procedure.components.all():
+        upload = request.FILES.get(f"file-{component.code}")
+        if upload is None:
+            continue
+        try:
+            dossier_file_add(
+                dossier=dossier,
+                applicant=request.user,
+                component_code=component.code,
+                original_name=upload.name,
+                chunks=upload.chunks(),
+            )
+        except DossierError as error:
+            problems.extend(error.problems)
+        else:
+            messages.success(request, _("Đã tải lên tệp “%(name)s”.") % {"name": upload.name})
+    return dossier, problems
+
+
+def _supplement_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) -> HttpResponse:
+    """The supplement form: the request's items, its open fields and components editable, the rest read-only."""
+    open_keys, open_codes = _open_parts(dossier)
+    schema = dossier.procedure.eform_schema
+    form_errors: dict[str, list[str]] = {}
+    component_errors: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.field.startswith("form."):
+            form_errors.setdefault(problem.field.removeprefix("form."), []).append(problem.message)
+        elif problem.field.startswith("component."):
+            component_errors.setdefault(problem.field.removeprefix("component."), []).append(problem.message)
+    request_ = open_supplement_request(dossier=dossier)
+    items = _requested_items(dossier, request_)
+    notes = dict.fromkeys(open_keys, "")
+    for item in items:
+        kind, _dot, name = item["target"].partition(".")
+        if kind == "form" and name in notes:
+            notes[name] = item["note"]
+    fields = forms.bind_open(schema, dossier.form_data, notes, errors=form_errors)
+    known = forms.anchors(fields)
+    summary = []
+    for problem in problems:
+        path = problem.field.removeprefix("form.")
+        if problem.field.startswith("form.") and path.split(".")[0] in open_keys:
+            anchor = forms.anchor_for(path, known)
+        elif (
+            problem.field.startswith("component.") and problem.field.removeprefix("component.") in open_codes
+        ):
+            anchor = "file-" + problem.field.removeprefix("component.")
+        else:
+            anchor = ""
+        summary.append({"message": problem.message, "anchor": anchor})
+    for item in items:
+        kind, _dot, name = item["target"].partition(".")
+        item["anchor"] = (
+            known.get(name, "") if kind == "form" else ("component-" + name if kind == "component" else "")
+        )
+    files = list(dossier_files(dossier=dossier))
+    components = [
+        {
+            "component": component,
+            "files": [f for f in files if f.component_id == component.pk],
+            "errors": component_errors.get(component.code, []),
+            "open": component.code in open_codes,
+            "note": next((i["note"] for i in items if i["target"] == f"component.{component.code}"), ""),
+        }
+        for component in dossier.procedure.components.all()
+    ]
+    # The answers that stay as submitted; the form holds what was cleaned at submission for them.
+    locked = [row for row in eform.fields_for_display(schema, dossier.form_data) if row.key not in open_keys]
+    return render(
+        request,
+        "portal/dossier_supplement.html",
+        {
+            "dossier": dossier,
+            "request_": request_,
+            "items": items,
+            "fields": fields,
+            "locked": locked,
+            "components": components,
+            "summary": summary,
+        },
+    )
+
+
+def _to_detail_with(request: HttpRequest, dossier: Dossier, problems: list[Problem]) -> HttpResponse:
+    for problem in problems:
+        messages.info(request, problem.message)
+    return redirect("portal:dossier_detail", public_id=dossier.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_supplement(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Change what the supplement request asked for, and only that (R-SUP-1, R-SUP-4); every button saves."""
+    dossier = _own(request, public_id)
+    if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED:
+        return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    if request.method == "GET":
+        return _supplement_page(request, dossier, [])
+    dossier, problems = _save_supplement(request, dossier)
+    action = request.POST.get("action", "save")
+    page_url = reverse("portal:dossier_supplement", kwargs={"public_id": dossier.public_id})
+    anchor = ""
+    if action.startswith("upload:"):
+        code = action.removeprefix("upload:")
+        open_codes = _open_parts(dossier)[1]
+        if not problems and f"file-{code}" not in request.FILES:
+            known = {c.code for c in dossier.procedure.components.all()}
+            problems = [
+                _no_file(code, known) if code in open_codes or code not in known else _not_asked(code)
+            ]
+        anchor = "component-" + code if code in open_codes else "components"
+    elif action.startswith("delete-file:"):
+        problems += _remove_file(request, dossier, action.removeprefix("delete-file:"))
+        anchor = "components"
+    elif action == "continue":  # every problem at once: the files just rejected and the automatic check
+        problems += dossier_check(dossier)[1]
+        if not problems:
+            return redirect("portal:dossier_supplement_review", public_id=dossier.public_id)
+    elif action.startswith("add:"):  # to the blank item that is now at the end of the group
+        key = action.removeprefix("add:")
+        items = dossier.form_data.get(key)
+        anchor = forms.input_id(f"{key}.{len(items) if isinstance(items, list) else 0}")
+    elif action.startswith(("remove:", "pick:")):
+        anchor = forms.input_id(action.partition(":")[2].rpartition(".")[0])
+    if problems:
+        return _supplement_page(request, dossier, problems)
+    if not anchor:
+        messages.success(
+            request,
+            _("Đã lưu lúc %(time)s. Những thay đổi chỉ được gửi đi khi bạn bấm “Gửi hồ sơ bổ sung”.")
+            % {"time": timezone.localtime().strftime("%H:%M")},
+        )
+    return redirect(page_url + ("#" + anchor if anchor else ""))
+
+
+def _not_asked(code: str) -> Problem:
+    return Problem(
+        f"component.{code}",
+        "not_requested",
+        _(
+            "Cơ quan tiếp nhận không yêu cầu bổ sung phần này, nên phần này giữ nguyên như đã nộp. "
+            "Hãy chỉ sửa các phần được nêu trong yêu cầu bổ sung."
+        ),
+    )
+
+
+def _remove_file(request: HttpRequest, dossier: Dossier, file_id: str) -> list[Problem]:
+    """Detach a file of a component the request named; the service refuses any other (R-SUP-4)."""
+    try:
+        if not FILE_ID.fullmatch(file_id):
+            raise DossierError(
+                [Problem("file", "unknown", _("Không tìm thấy tệp này trong hồ sơ. Hãy tải lại trang."))]
+            )
+        dossier_file_remove(dossier=dossier, applicant=request.user, file_id=int(file_id))
+    except DossierError as error:
+        return error.problems
+    messages.success(request, _("Đã xoá tệp."))
+    return []
+
+
+def _changed(dossier: Dossier, target: str, cleaned: dict, files: list) -> bool:
+    """Whether the part `target` now differs from the revision last submitted (the manifest)."""
+    manifest = dossier.manifest if isinstance(dossier.manifest, dict) else {}
+    kind, _dot, name = target.partition(".")
+    if kind == "form":
+        return cleaned.get(name) != (manifest.get("form_data") or {}).get(name)
+    before = sorted(f.get("sha256", "") for f in manifest.get("files", []) if f.get("component") == name)
+    return before != sorted(f.stored_file.sha256 for f in files if f.component.code == name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_supplement_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Check what will be sent, then send it (POST): the new revision goes back to the officials (R-SUP-4).
+
+    A dossier that does not pass the automatic check shows the supplement page with every problem instead.
+    """
+    dossier = _own(request, public_id)
+    if request.method == "POST":
+        shown = request.POST.get("revision", "")
+        if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED and shown == str(dossier.revision - 1):
+            return redirect("portal:dossier_supplement_ack", public_id=dossier.public_id)  # sent already
+        try:
+            resubmit(dossier=dossier, applicant=request.user)
+        except DossierError as error:
+            dossier.refresh_from_db()
+            if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED:
+                return _to_detail_with(request, dossier, error.problems)
+            return _supplement_page(request, dossier, error.problems)
+        return redirect("portal:dossier_supplement_ack", public_id=dossier.public_id)
+    if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED:
+        return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    cleaned, found = dossier_check(dossier)
+    if found:
+        return _supplement_page(request, dossier, found)
+    open_keys, open_codes = _open_parts(dossier)
+    schema = dossier.procedure.eform_schema
+    files = list(dossier_files(dossier=dossier))
+    items = _requested_items(dossier, open_supplement_request(dossier=dossier))
+    for item in items:
+        item["changed"] = _changed(dossier, item["target"], cleaned, files)
+    return render(
+        request,
+        "portal/dossier_supplement_review.html",
+        {
+            "dossier": dossier,
+            "items": items,
+            "unchanged": [item for item in items if not item["changed"]],
+            "rows": [row for row in eform.fields_for_display(schema, cleaned) if row.key in open_keys],
+            "files": [f for f in files if f.component.code in open_codes],
+        },
+    )
+
+
+@login_required
+@require_GET
+def dossier_supplement_ack(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """ "Đã gửi hồ sơ bổ sung": when it was received and when the officials answer at the latest (R-SUP-5)."""
+    dossier = _own(request, public_id)
+    if dossier.revision < 2 or dossier.status == Dossier.Status.SUPPLEMENT_REQUESTED:
+        return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    return render(request, "portal/dossier_supplement_ack.html", {"dossier": dossier})
+
+
+# -- stopping a dossier (R-STOP-1) ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """ "Dừng giải quyết hồ sơ": a confirmation page, then the stop (POST) with an optional reason."""
+    dossier = _own(request, public_id)
+    if dossier.is_draft:
+        return redirect("portal:dossier_edit", public_id=dossier.public_id)
+    reason = ""
+    problems: list[Problem] = []
+    status = 200
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").replace("\x00", "").strip()
+        if len(reason) > REASON_MAX:
+            problems = [
+                Problem(
+                    "reason",
+                    "too_long",
+                    _("Lý do chỉ được tối đa %(max)s ký tự. Bạn đã nhập %(count)s ký tự: hãy viết ngắn lại.")
+                    % {"max": REASON_MAX, "count": len(reason)},
+                )
+            ]
+        else:
+            try:
+                withdraw(dossier=dossier, applicant=request.user, reason=reason)
+            except DossierError as error:
+                problems, status = error.problems, 409
+                dossier.refresh_from_db()
+            else:
+                messages.success(
+                    request,
+                    _("Đã dừng giải quyết hồ sơ theo yêu cầu của bạn. Thông báo đã được gửi vào Hộp thư."),
+                )
+                return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    return render(
+        request,
+        "portal/dossier_withdraw.html",
+        {
+            "dossier": dossier,
+            "reason": reason,
+            "reason_max": REASON_MAX,
+            "can_withdraw": dossier.status in WITHDRAWABLE and status != 409,
+            "summary": [
+                {"message": p.message, "anchor": "f-reason" if p.field == "reason" else ""} for p in problems
+            ],
+            "reason_errors": [p.message for p in problems if p.field == "reason"],
+        },
+        status=status,
     )
 
 

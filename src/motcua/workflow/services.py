@@ -185,6 +185,7 @@ def _lock(
 ) -> tuple[Dossier, ProcessingStep | None]:
     """Lock the dossier row and check that `official` may take `action` on it now."""
     locked = (
+        # OF self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins (rule_set, calendar).
         Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure", "agency", "applicant", "rule_set", "calendar")
         .get(pk=dossier.pk)
@@ -722,7 +723,7 @@ def resubmit(*, dossier: Dossier, applicant: User) -> Dossier:
     8-working-hour check restarts from it (R-SUP-5). On any problem DossierError lists them all."""
     with transaction.atomic():
         d = (
-            Dossier.objects.select_for_update(of=("self",))
+            Dossier.objects.select_for_update(of=("self",))  # rule_set is an outer join: see _lock
             .select_related("procedure", "agency", "applicant", "rule_set")
             .get(pk=dossier.pk, applicant=applicant)
         )

@@ -1,4 +1,4 @@
-"""Display helpers for the portal's templates: money, moments, file sizes, the unread count."""
+"""Display helpers for the portal's templates: money, moments, file sizes, statuses, the unread count."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -29,6 +30,19 @@ def moment(value) -> str:
     if not isinstance(value, datetime):
         return ""
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+
+
+@register.filter
+def iso_moment(value) -> str:
+    """An ISO datetime string (as timeline events and decisions keep them) as local "14:30 20/11/2026"."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return ""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return ""
+    return moment(value)
 
 
 @register.filter
@@ -67,6 +81,34 @@ def filetype(content_type: str) -> str:
         "image/jpeg": "JPG",
         "image/png": "PNG",
     }.get(content_type, content_type)
+
+
+# The applicant's words for a status where the model's label speaks for the officials: they wait for the
+# supplement ("Chờ bổ sung"), the applicant has to act (UX.md: "Cần bổ sung").
+APPLICANT_STATUS_LABELS = {"supplement_requested": _("Cần bổ sung")}
+# The tag's colour: blue while the agency works, orange when the applicant must act, green with a result,
+# red when refused, grey when stopped or not yet sent.
+STATUS_TAGS = {
+    "draft": "tag-grey",
+    "supplement_requested": "tag-orange",
+    "result_ready": "tag-green",
+    "done": "tag-green",
+    "refused": "tag-red",
+    "rejected": "tag-red",
+    "withdrawn": "tag-grey",
+    "closed": "tag-grey",
+}
+
+
+@register.filter
+def status_label(dossier) -> str:
+    """The dossier's status in the applicant's plain words."""
+    return str(APPLICANT_STATUS_LABELS.get(dossier.status, "")) or dossier.get_status_display()
+
+
+@register.filter
+def status_tag(dossier) -> str:
+    return STATUS_TAGS.get(dossier.status, "tag-blue")
 
 
 @register.simple_tag

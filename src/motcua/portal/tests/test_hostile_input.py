@@ -358,8 +358,22 @@ DOSSIER_PAGES = [
     "kiem-tra/",
     "da-nop/",
     "tep/99999999999999999999/",
+    "bo-sung/",
+    "bo-sung/kiem-tra/",
+    "da-bo-sung/",
+    "dung/",
+    "ket-qua/1/",
+    "ket-qua/99999999999999999999/",
 ]
-READ_ONLY_PAGES = {"", "tep/1/", "da-nop/", "tep/99999999999999999999/"}  # a POST there is 405
+READ_ONLY_PAGES = {  # a POST there is 405
+    "",
+    "tep/1/",
+    "da-nop/",
+    "tep/99999999999999999999/",
+    "da-bo-sung/",
+    "ket-qua/1/",
+    "ket-qua/99999999999999999999/",
+}
 
 
 @pytest.mark.parametrize("public_id", BAD_IDS)
@@ -377,10 +391,16 @@ def test_bad_dossier_ids_in_every_address_are_a_vietnamese_not_found(
 
 def test_someone_elses_dossier_id_is_not_found_everywhere(draft, stranger_client, answers):
     file_id = draft.files.get().pk
-    for page in ["", "soan/", "tep/", f"tep/{file_id}/", f"tep/{file_id}/xoa/", "kiem-tra/", "da-nop/"]:
+    pages = ["", "soan/", "tep/", f"tep/{file_id}/", f"tep/{file_id}/xoa/", "kiem-tra/", "da-nop/"]
+    pages += ["bo-sung/", "bo-sung/kiem-tra/", "da-bo-sung/", "dung/", "ket-qua/1/"]
+    for page in pages:
         assert stranger_client.get(f"/ho-so/{draft.public_id}/{page}").status_code == 404
         posted = stranger_client.post(f"/ho-so/{draft.public_id}/{page}", answers).status_code
-        assert posted == 405 if page in ("", f"tep/{file_id}/", "da-nop/") else posted == 404
+        assert (
+            posted == 405
+            if page in ("", f"tep/{file_id}/", "da-nop/", "da-bo-sung/", "ket-qua/1/")
+            else posted == 404
+        )
     assert_intact(draft)
 
 
@@ -467,3 +487,185 @@ def test_two_simultaneous_submissions_of_one_draft_make_one_submission_and_one_n
     assert DossierEvent.objects.filter(dossier=draft, kind="submitted").count() == 1
     assert InboxMessage.objects.filter(user=citizen, subject__contains=draft.reference).count() == 1
     assert Dossier.objects.count() == 1
+
+
+# -- supplementing, stopping (issue 3) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def supplementing(draft, applicant_client, receptionist) -> Dossier:
+    """The draft, submitted, then asked for the child's name and the birth certificate again (R-SUP-1)."""
+    from motcua.workflow import services
+
+    applicant_client.post(url(draft, "dossier_review"), {"submission_key": "k-hostile"})
+    services.request_supplement(
+        dossier=draft,
+        official=receptionist,
+        items=[
+            services.SupplementItem("form.ten_tre", "Ghi đúng tên như giấy chứng sinh."),
+            services.SupplementItem("component.giay-chung-sinh", "Chụp lại rõ nét cả hai mặt."),
+        ],
+    )
+    draft.refresh_from_db()
+    assert draft.status == Dossier.Status.SUPPLEMENT_REQUESTED
+    return draft
+
+
+def assert_locked_parts_intact(dossier: Dossier) -> None:
+    """What the request did not name is as submitted (R-SUP-4): answers, and the other component's files."""
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUPPLEMENT_REQUESTED
+    submitted = dossier.revisions.get(number=1).manifest["form_data"]
+    for key in ("gioi_tinh", "quan_he", "so_ban_sao", "noi_sinh", "ngay_sinh_tre", "cam_doan", "ho_ten"):
+        assert dossier.form_data.get(key) == submitted.get(key), key
+    assert not dossier.files.filter(component__code="giay-uy-quyen").exists()
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "delete-file:abc",
+        "delete-file:",
+        "delete-file:-1",
+        "delete-file:99999999999999999999",
+        "delete-file:1\x00",
+        "upload:",
+        "upload:khong-co\r\nX: y",
+        "upload:giay-uy-quyen",
+        "add:zzz",
+        "add:gioi_tinh",
+        "remove:nguoi_lam_chung.999999",
+        "pick:noi_sinh.commune",
+        "continue",
+        "zzz\x00",
+        "x" * 5000,
+    ],
+)
+def test_garbage_on_the_supplement_page_never_fails_and_changes_no_locked_part(
+    supplementing, applicant_client, action
+):
+    response = applicant_client.post(
+        url(supplementing, "dossier_supplement"),
+        {
+            "action": action,
+            "ten_tre": "Nguyễn\x00 Minh Anh" + "A" * 20,
+            "gioi_tinh": "<script>",
+            "noi_sinh.province": "²",
+            "so_ban_sao": "1e308",
+            "nguoi_lam_chung.999999.ho_ten": "X",
+            "cam_doan": "maybe",
+        },
+    )
+
+    page = page_of(response)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "error-summary" in page
+    assert_locked_parts_intact(supplementing)
+    assert "\x00" not in supplementing.form_data["ten_tre"]
+
+
+def test_a_forged_file_for_a_component_not_asked_for_is_refused_with_its_reason(
+    supplementing, applicant_client
+):
+    """R-SUP-4: even with a raw multipart body naming the other component, nothing is attached."""
+    body, content_type = multipart(
+        {"action": "upload:giay-uy-quyen", "ten_tre": TYPED_NAME},
+        [("file-giay-uy-quyen", b"uy-quyen.pdf", pdf_bytes()), ("file-khong-co", b"x.pdf", pdf_bytes())],
+    )
+
+    response = applicant_client.generic(
+        "POST", url(supplementing, "dossier_supplement"), body, content_type=content_type
+    )
+
+    assert "Cơ quan tiếp nhận không yêu cầu bổ sung phần này" in summary(page_of(response))
+    assert_locked_parts_intact(supplementing)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [],
+        [("file-giay-chung-sinh", b"", pdf_bytes())],
+        [("file-giay-chung-sinh", b"\xff\xfe.pdf", pdf_bytes())],
+    ],
+    ids=["no-file", "empty-filename", "invalid-utf8-filename"],
+)
+def test_a_supplement_upload_that_brings_no_file_says_so(supplementing, applicant_client, files):
+    body, content_type = multipart({"action": "upload:giay-chung-sinh", "ten_tre": TYPED_NAME}, files)
+
+    response = applicant_client.generic(
+        "POST", url(supplementing, "dossier_supplement"), body, content_type=content_type
+    )
+
+    assert "Chưa nhận được tệp nào" in summary(page_of(response))
+    assert_locked_parts_intact(supplementing)
+
+
+def test_a_bad_file_for_the_asked_component_is_explained_and_the_old_one_stays(
+    supplementing, applicant_client
+):
+    file = SimpleUploadedFile("scan.pdf", b"not a pdf at all", content_type="application/pdf")
+
+    response = applicant_client.post(
+        url(supplementing, "dossier_supplement"),
+        {"action": "upload:giay-chung-sinh", "ten_tre": "Nguyễn Minh Anh", "file-giay-chung-sinh": file},
+    )
+
+    page = page_of(response)
+    assert "Tệp “scan.pdf”" in summary(page) and 'href="#file-giay-chung-sinh"' in summary(page)
+    assert 'value="Nguyễn Minh Anh"' in page  # what was typed is kept
+    assert list(supplementing.files.values_list("original_name", flat=True)) == ["giay-chung-sinh.pdf"]
+
+
+@pytest.mark.parametrize("revision", ["", "\x00", "abc", "99999999999999999999999", "-1", "2"])
+def test_odd_revisions_posted_with_the_supplement_send_it_once(supplementing, applicant_client, revision):
+    first = applicant_client.post(url(supplementing, "dossier_supplement_review"), {"revision": revision})
+    again = applicant_client.post(url(supplementing, "dossier_supplement_review"), {"revision": revision})
+
+    assert first["Location"] == url(supplementing, "dossier_supplement_ack")
+    assert again.status_code == 302  # to the acknowledgement or the dossier page, which says where it stands
+    assert page_of(applicant_client.get(again["Location"], follow=True))
+    assert supplementing.revisions.count() == 2
+
+
+@pytest.mark.parametrize("reason", ["Không\x00 cần nữa", "  ", "<script>alert(1)</script>", "é" * 2000])
+def test_odd_withdrawal_reasons_are_kept_safely(supplementing, applicant_client, reason):
+    response = applicant_client.post(url(supplementing, "dossier_withdraw"), {"reason": reason})
+
+    assert response["Location"] == url(supplementing, "dossier_detail")
+    decision = supplementing.decisions.get(kind="withdraw")
+    assert decision.reason == reason.replace("\x00", "").strip()
+    assert "<script>alert" not in page_of(applicant_client.get(response["Location"]))
+
+
+def test_a_withdrawal_reason_too_long_is_explained_and_kept(supplementing, applicant_client):
+    long_reason = "Lý do " * 500
+
+    response = applicant_client.post(url(supplementing, "dossier_withdraw"), {"reason": long_reason})
+
+    page = page_of(response)
+    assert "Lý do chỉ được tối đa 2000 ký tự" in summary(page) and 'href="#f-reason"' in summary(page)
+    assert long_reason.strip() in page
+    supplementing.refresh_from_db()
+    assert supplementing.status == Dossier.Status.SUPPLEMENT_REQUESTED
+
+
+def test_a_draft_has_nothing_to_stop_or_supplement(draft, applicant_client):
+    assert applicant_client.post(url(draft, "dossier_withdraw"))["Location"] == url(draft, "dossier_edit")
+    assert applicant_client.post(url(draft, "dossier_supplement"), {"ten_tre": "X"})["Location"] == url(
+        draft, "dossier_detail"
+    )
+    assert applicant_client.post(url(draft, "dossier_supplement_review"))["Location"] == url(
+        draft, "dossier_detail"
+    )
+    assert_intact(draft)
+
+
+def test_another_applicants_result_and_pages_are_not_found(supplementing, stranger_client):
+    for name in ("dossier_supplement", "dossier_supplement_review", "dossier_withdraw"):
+        assert (
+            stranger_client.post(url(supplementing, name), {"ten_tre": "X", "reason": "x"}).status_code == 404
+        )
+    assert_locked_parts_intact(supplementing)
+    assert supplementing.form_data["ten_tre"] == TYPED_NAME

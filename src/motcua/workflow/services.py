@@ -177,8 +177,10 @@ def _lock(
     expected_status: str | None = None,
 ) -> tuple[Dossier, ProcessingStep | None]:
     """Lock the dossier row and check that `official` may take `action` on it now."""
+    # OF self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins (rule set, calendar),
+    # and the agency's and procedure's rows must not be locked by every transition of every dossier.
     locked = (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure", "agency", "applicant", "rule_set", "calendar")
         .get(pk=dossier.pk)
     )
@@ -678,7 +680,7 @@ def resubmit(*, dossier: Dossier, applicant: User) -> Dossier:
     8-working-hour check restarts from it (R-SUP-5). On any problem DossierError lists them all."""
     with transaction.atomic():
         d = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure", "agency", "applicant", "rule_set")
             .get(pk=dossier.pk, applicant=applicant)
         )
@@ -729,7 +731,7 @@ def withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> Decision
     """The applicant stops a dossier on which no decision or result has been issued (R-STOP-1, form 05)."""
     with transaction.atomic():
         d = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure", "agency", "applicant")
             .get(pk=dossier.pk, applicant=applicant)
         )
@@ -780,7 +782,11 @@ def close_unanswered_supplements(*, now: dt.datetime | None = None) -> int:
     ).values_list("dossier_id", flat=True)
     for dossier_id in list(due):
         with transaction.atomic():
-            d = Dossier.objects.select_for_update().select_related("applicant", "agency").get(pk=dossier_id)
+            d = (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("applicant", "agency")
+                .get(pk=dossier_id)
+            )
             if d.status != Status.SUPPLEMENT_REQUESTED:
                 continue
             _end(d, Status.CLOSED, now, None, "")

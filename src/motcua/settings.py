@@ -179,13 +179,19 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
-    "DESCRIPTION": "Dịch vụ công trực tuyến: thủ tục, hồ sơ, nộp hồ sơ và tiếp nhận tự động.",
+    "DESCRIPTION": "Dịch vụ công trực tuyến: thủ tục, hồ sơ, nộp hồ sơ và tiếp nhận tự động; tiếp nhận, "
+    "giải quyết và trả kết quả hồ sơ của cán bộ Bộ phận Một cửa.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" with its own choices: name each set in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionKindEnum": "motcua.workflow.models.Decision.Kind",
+        "StepKindEnum": "motcua.workflow.models.ProcessingStep.Kind",
+    },
 }
 
 LOGGING = {

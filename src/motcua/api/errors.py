@@ -23,6 +23,7 @@ from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from motcua.dossiers.services import DossierError
+from motcua.workflow.services import DossierChanged, WorkflowError
 
 logger = logging.getLogger("motcua.api")
 
@@ -37,6 +38,20 @@ class Conflict(exceptions.APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class OfficialsOnly(exceptions.PermissionDenied):
+    """A citizen's or an organisation's account on an endpoint of the back office."""
+
+    default_code = "officials_only"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Địa chỉ này chỉ dành cho cán bộ của cơ quan giải quyết thủ tục. Tài khoản của bạn không phải "
+                "tài khoản cán bộ; hãy dùng các địa chỉ /api/v1/dossiers/ cho hồ sơ của mình."
+            )
+        )
 
 
 def error_body(
@@ -93,6 +108,8 @@ def _summary(exc: exceptions.APIException, request) -> tuple[str, str]:
             return "csrf_failed", _(
                 "Thiếu mã chống giả mạo (CSRF). Hãy tải lại trang, hoặc dùng khóa truy cập (Token) thay cho phiên đăng nhập."
             )
+        if isinstance(exc, OfficialsOnly):
+            return exc.default_code, str(exc.detail)
         return "permission_denied", _("Bạn không có quyền thực hiện thao tác này.")
     if isinstance(exc, exceptions.NotFound):
         return "not_found", _("Không tìm thấy. Hãy kiểm tra lại địa chỉ hoặc mã đã gửi.")
@@ -123,9 +140,19 @@ def _summary(exc: exceptions.APIException, request) -> tuple[str, str]:
     return getattr(exc.detail, "code", None) or exc.default_code, str(exc.detail)
 
 
+def _error(status_code: int, code: str, message: str, problems: list[dict[str, Any]]) -> Response:
+    return Response(
+        error_body(status_code=status_code, code=code, message=message, errors=problems), status=status_code
+    )
+
+
 def _dossier_error(exc: DossierError) -> Response:
     problems = [problem.as_dict() for problem in exc.problems]
     codes = {problem.code for problem in exc.problems}
+    if codes != {"not_editable"} and all(problem.field == "dossier" for problem in exc.problems):
+        # About the dossier as a whole (e.g. no supplement request is open, too late to withdraw): its
+        # state does not allow the request, whatever the applicant sends.
+        return _error(409, "wrong_state", "; ".join(p.message for p in exc.problems), problems)
     if codes == {"not_editable"}:
         return Response(
             error_body(
@@ -149,11 +176,32 @@ def _dossier_error(exc: DossierError) -> Response:
     )
 
 
+def _workflow_error(exc: WorkflowError) -> Response:
+    """An official's action the workflow refused; nothing was changed.
+
+    409 when someone else changed the dossier first (or it is no longer in a state for the action), 403
+    when the official's role at the agency does not allow it, 422 otherwise with every problem listed.
+    """
+    problems = [problem.as_dict() for problem in exc.problems]
+    if isinstance(exc, DossierChanged):
+        return _error(409, "dossier_changed", str(exc), problems)
+    if all(problem.code == "forbidden" for problem in exc.problems):
+        return _error(403, "permission_denied", str(exc), problems)
+    message = _(
+        "Không thực hiện được thao tác (%(count)s lỗi); hồ sơ không thay đổi. Hãy sửa các lỗi được liệt kê "
+        "rồi gửi lại."
+    ) % {"count": len(problems)}
+    return _error(422, "action_refused", message, problems)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     request = context.get("request")
     if isinstance(exc, DossierError):
         set_rollback()
         return _dossier_error(exc)
+    if isinstance(exc, WorkflowError):
+        set_rollback()
+        return _workflow_error(exc)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, SuspiciousOperation | RecursionError):

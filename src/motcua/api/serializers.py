@@ -13,9 +13,12 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
@@ -26,6 +29,8 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from motcua.catalog.models import Agency, Component, FeeItem, Procedure
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
 from motcua.dossiers.services import Acknowledgement
+from motcua.workflow.models import Consultation, Decision, ProcessingStep, ResultDocument
+from motcua.workflow.services import ACTION_LABELS
 
 # An e-form answer is a few kilobytes; anything near these limits is a mistake or an attack.
 MAX_FORM_DATA_BYTES = 100_000
@@ -50,6 +55,14 @@ FIELD_MESSAGES = {
 FIELD_MESSAGES_BY_TYPE = {
     serializers.CharField: {"invalid": gettext_lazy("Giá trị phải là chuỗi ký tự.")},
     serializers.IntegerField: {"invalid": gettext_lazy("Giá trị phải là số nguyên.")},
+    serializers.BooleanField: {"invalid": gettext_lazy("Giá trị phải là true hoặc false.")},
+    serializers.ListField: {
+        "max_length": gettext_lazy("Nhiều quá: tối đa {max_length} mục."),
+        "not_a_list": gettext_lazy("Giá trị phải là một danh sách JSON, dạng [...]."),
+    },
+    serializers.DictField: {
+        "not_a_dict": gettext_lazy('Giá trị phải là một đối tượng JSON, dạng {{"khóa": giá trị}}.')
+    },
     serializers.FileField: {
         "invalid": gettext_lazy(
             "Không nhận được tệp. Hãy gửi tệp trong một phần multipart/form-data có tên tệp."
@@ -488,17 +501,158 @@ class DossierSerializer(serializers.ModelSerializer):
         ]
 
 
-class DossierDetailSerializer(DossierSerializer):
-    """A dossier with its answers, files and timeline."""
+class UserRefSerializer(serializers.Serializer):
+    """An official named on a record (who assigned, handed over, decided)."""
 
-    # The view passes the files and the timeline (from the selectors) in the context.
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+def _moment(value: Any) -> str | None:
+    """An ISO moment kept in a JSON record, in the API's format (Vietnam's offset); None if absent."""
+    moment = parse_datetime(value) if isinstance(value, str) and value else None
+    return serializers.DateTimeField().to_representation(moment) if moment else None
+
+
+class SupplementItemOutSerializer(serializers.Serializer):
+    target = serializers.CharField(help_text="“component.<code>” or “form.<key>”.")
+    label = serializers.CharField(help_text="The component's or the field's name.")
+    note = serializers.CharField(help_text="What is wrong and exactly what to provide (R-SUP-1).")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A decision on the dossier and the form it produced, as sent to the applicant."""
+
+    label = serializers.CharField(source="get_kind_display")
+    form = serializers.SerializerMethodField(help_text="Form of Circular 03/2025/TT-VPCP (01–05).")
+    number = serializers.CharField(help_text="“Số: 12/PBS”, the form's number; empty if the form has none.")
+    items = serializers.SerializerMethodField(help_text="Supplement request: everything to supplement.")
+    closes_at = serializers.DateTimeField(
+        allow_null=True, help_text="Supplement request: when it closes the dossier if unanswered (R-SUP-6)."
+    )
+    competent_agency = serializers.SerializerMethodField(help_text="Refusal: the competent agency, if known.")
+    previous_due_at = serializers.SerializerMethodField(help_text="Apology: the appointment it replaced.")
+    new_due_at = serializers.SerializerMethodField(help_text="Apology: the new appointment (R-LATE-1).")
+
+    class Meta:
+        model = Decision
+        fields = [
+            "kind",
+            "label",
+            "form",
+            "number",
+            "at",
+            "reason",
+            "items",
+            "closes_at",
+            "competent_agency",
+            "previous_due_at",
+            "new_due_at",
+        ]
+
+    def get_form(self, decision: Decision) -> str:
+        return Decision.FORMS.get(decision.kind, ("", ""))[0]
+
+    @extend_schema_field(SupplementItemOutSerializer(many=True))
+    def get_items(self, decision: Decision) -> list[dict]:
+        return SupplementItemOutSerializer(decision.data.get("items", []), many=True).data
+
+    def get_competent_agency(self, decision: Decision) -> str:
+        return str(decision.data.get("competent_agency", ""))
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_previous_due_at(self, decision: Decision) -> str | None:
+        return _moment(decision.data.get("previous_due_at"))
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_new_due_at(self, decision: Decision) -> str | None:
+        return _moment(decision.data.get("new_due_at"))
+
+
+class MarkOutSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class OfficialDecisionSerializer(DecisionSerializer):
+    """A decision with what only officials see: who took it, on which revision, the check marks."""
+
+    by = UserRefSerializer(allow_null=True)
+    revision = serializers.IntegerField(help_text="The revision of the dossier the decision was taken on.")
+    is_repeat = serializers.BooleanField(help_text="A supplement request beyond the first (R-SUP-2).")
+    marks = serializers.SerializerMethodField(help_text="Acceptance: the per-component check marks.")
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [*DecisionSerializer.Meta.fields, "by", "revision", "is_repeat", "legal_basis", "marks"]
+
+    @extend_schema_field(serializers.DictField(child=MarkOutSerializer()))
+    def get_marks(self, decision: Decision) -> dict:
+        marks = decision.data.get("marks", {})
+        return marks if isinstance(marks, dict) else {}
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    """An electronic result, coded `<dossier code>-KQ<n>` (R-CODE-5), with the link to download it."""
+
+    # The view names the download route in the context ("result_route").
+    name = serializers.CharField(source="original_name")
+    sha256 = serializers.CharField(source="stored_file.sha256", help_text="SHA-256 of the file, hex.")
+    size = serializers.IntegerField(source="stored_file.size", help_text="Bytes.")
+    content_type = serializers.CharField(source="stored_file.content_type")
+    download = serializers.SerializerMethodField(help_text="GET this URL (same credentials) for the file.")
+
+    class Meta:
+        model = ResultDocument
+        fields = ["id", "code", "name", "sha256", "size", "content_type", "attached_at", "download"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download(self, result: ResultDocument) -> str:
+        path = reverse(
+            self.context["result_route"],
+            kwargs={"public_id": result.dossier.public_id, "result_id": result.pk},
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class DossierDetailSerializer(DossierSerializer):
+    """A dossier with its answers, files, timeline, decisions and (once returned) results."""
+
+    # The view passes the files, the timeline, the decisions and the results (from the selectors) in the
+    # context, with the request for the download links.
     form_data = FormDataField()
     prefilled = serializers.SerializerMethodField(help_text="Keys of form_data filled from the account.")
+    revision = serializers.IntegerField(help_text="1 at submission, one more at each supplement (R-SUP-4).")
+    stage_label = serializers.CharField(source="get_stage_display", help_text="The current processing step.")
+    open_targets = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="While a supplement is requested: the only parts that may change (“form.<key>”, "
+        "“component.<code>”); then PATCH answers, POST files and POST …/resubmit/.",
+    )
     files = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    decisions = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField(
+        help_text="The electronic results, listed once the one-stop has returned them (status done)."
+    )
 
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "form_data", "prefilled", "files", "timeline"]
+        fields = [
+            *DossierSerializer.Meta.fields,
+            "revision",
+            "stage",
+            "stage_label",
+            "accepted_at",
+            "due_at",
+            "result_ready_at",
+            "ended_at",
+            "form_data",
+            "prefilled",
+            "open_targets",
+            "files",
+            "timeline",
+            "decisions",
+            "results",
+        ]
 
     def get_prefilled(self, dossier: Dossier) -> list[str]:
         return sorted(dossier.prefilled)
@@ -510,6 +664,14 @@ class DossierDetailSerializer(DossierSerializer):
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, dossier: Dossier) -> list[dict]:
         return EventSerializer(self.context["timeline"], many=True).data
+
+    @extend_schema_field(DecisionSerializer(many=True))
+    def get_decisions(self, dossier: Dossier) -> list[dict]:
+        return DecisionSerializer(self.context["decisions"], many=True).data
+
+    @extend_schema_field(ResultSerializer(many=True))
+    def get_results(self, dossier: Dossier) -> list[dict]:
+        return ResultSerializer(self.context["results"], many=True, context=self.context).data
 
 
 def _at(moment) -> str:
@@ -551,3 +713,457 @@ class AcknowledgementSerializer(serializers.Serializer):
     @extend_schema_field(DossierFileSerializer(many=True))
     def get_files(self, ack: Acknowledgement) -> list[dict]:
         return DossierFileSerializer(self.context["files"], many=True).data
+
+
+# --------------------------------------------------------------------------------------------------
+# Back office: input
+
+# Free text an official writes into a decision (reasons, guidance, notes): a page at most.
+MAX_TEXT = 4000
+MAX_MARKS = 200
+MAX_SUPPLEMENT_ITEMS = 100
+# A new appointment outside these years is a typing mistake (and beyond them a moment may not convert).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _text(*, required: bool = True, help_text: str = "", max_length: int = MAX_TEXT) -> serializers.CharField:
+    return serializers.CharField(
+        required=required,
+        allow_blank=True,
+        max_length=max_length,
+        help_text=help_text,
+        **({} if required else {"default": ""}),
+    )
+
+
+def _expected_revision() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=32767,
+        help_text="The dossier's `revision` the official looked at. If the applicant has resubmitted since, "
+        "or another official has decided first, the answer is 409 dossier_changed and nothing changes.",
+    )
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "example": "2026-12-04T17:00:00+07:00"})
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 moment that states its offset; a moment without one would be read in some time zone."""
+
+    default_error_messages = {
+        "not_a_moment": gettext_lazy(
+            "Hãy ghi thời điểm theo ISO 8601 kèm múi giờ, ví dụ 2026-12-04T17:00:00+07:00."
+        ),
+        "naive": gettext_lazy(
+            "Thời điểm thiếu múi giờ. Hãy ghi kèm múi giờ, ví dụ 2026-12-04T17:00:00+07:00."
+        ),
+        "out_of_range": gettext_lazy("Năm phải trong khoảng {earliest}–{latest}."),
+    }
+
+    def to_internal_value(self, value: Any):
+        try:
+            moment = parse_datetime(value.strip()) if isinstance(value, str) and len(value) <= 40 else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            self.fail("not_a_moment")
+        if moment.tzinfo is None:
+            self.fail("naive")
+        if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            self.fail("out_of_range", earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+        return moment
+
+
+class MarkSerializer(Serializer):
+    """The official's check mark on one component or field."""
+
+    ok = serializers.BooleanField(help_text="True when the part is in order.")
+    note = _text(required=False, help_text="What is wrong, if anything.", max_length=2000)
+
+
+class AcceptSerializer(Serializer):
+    """Accept a submitted dossier: the dossier code and the appointment are issued (R-CHK-1, R-CODE-1)."""
+
+    marks = serializers.DictField(
+        child=MarkSerializer(),
+        required=False,
+        help_text="The per-component check marks, kept as the record of the check, keyed by "
+        "“component.<code>” or “form.<key>”.",
+    )
+    expected_revision = _expected_revision()
+
+    def validate_marks(self, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > MAX_MARKS:
+            raise serializers.ValidationError(
+                _("Nhiều quá: tối đa %(max)s dấu kiểm.") % {"max": MAX_MARKS}, code="max_length"
+            )
+        if any(len(key) > 100 for key in value) or _bad_text(list(value)):
+            raise serializers.ValidationError(
+                _(
+                    "Khóa của dấu kiểm phải là “component.<mã>” hoặc “form.<khóa>”: tối đa 100 ký tự, không có "
+                    "ký tự NUL (\\u0000) hay nửa cặp UTF-16."
+                ),
+                code="invalid_key",
+            )
+        return value
+
+
+class SupplementItemSerializer(Serializer):
+    """One part to supplement and the guidance for it."""
+
+    target = serializers.CharField(
+        max_length=100, help_text="“component.<code>” or “form.<key>” of the dossier's procedure."
+    )
+    note = _text(
+        help_text="What is wrong and exactly what to provide (at least 10 characters).", max_length=2000
+    )
+
+
+class RequestSupplementSerializer(Serializer):
+    """Ask the applicant, once, for everything missing (R-SUP-1, R-SUP-2; form 02)."""
+
+    items = serializers.ListField(
+        child=SupplementItemSerializer(),
+        max_length=MAX_SUPPLEMENT_ITEMS,
+        help_text="Every deficient component and field, each with specific guidance.",
+    )
+    reason = _text(required=False, help_text="Why the dossier is incomplete, in general.")
+    legal_basis = _text(
+        required=False,
+        help_text="Required for a second request on the same dossier: the legal basis allowing it (R-SUP-2).",
+    )
+    expected_revision = _expected_revision()
+
+
+class RefuseSerializer(Serializer):
+    """Refuse a submitted dossier (R-REF-1; form 03)."""
+
+    reason = _text(help_text="The specific reasons (at least 10 characters).")
+    competent_agency = _text(required=False, help_text="The competent agency, if known.", max_length=255)
+    expected_revision = _expected_revision()
+
+
+class AssignSerializer(Serializer):
+    """Assign the processing step to a specialist of the agency (a specialist may take it themselves)."""
+
+    assignee = serializers.CharField(max_length=150, help_text="The specialist's username.")
+
+
+class ConsultSerializer(Serializer):
+    """Ask another agency's opinion (liên thông, R-PROC-4)."""
+
+    agency = serializers.CharField(max_length=40, help_text="The consulted agency's code.")
+    question = _text(help_text="What the opinion is needed on (at least 10 characters).")
+    hours = serializers.IntegerField(
+        min_value=1, max_value=2000, default=16, help_text="Working hours the agency has to answer."
+    )
+
+
+class ResultUploadSerializer(Serializer):
+    """The result document, a PDF of at most 50 MB."""
+
+    file = serializers.FileField(allow_empty_file=True, max_length=255)
+
+
+class NoteSerializer(Serializer):
+    """An optional note recorded on the control sheet with the hand-over."""
+
+    note = _text(required=False, help_text="Recorded on the control sheet (form 06).")
+
+
+class SendBackSerializer(Serializer):
+    """Send the draft result back to the specialist."""
+
+    note = _text(help_text="What must be done again (at least 5 characters).")
+
+
+class RejectSerializer(Serializer):
+    """End the dossier as not eligible, found at processing (R-PROC-5; form 03)."""
+
+    reason = _text(help_text="The specific reasons (at least 10 characters).")
+
+
+class ApologiseSerializer(Serializer):
+    """Apologise for a late result and set the new appointment, once (R-LATE-1, R-LATE-2; form 04)."""
+
+    reason = _text(help_text="Why the result is late (at least 10 characters).")
+    new_due_at = AwareDateTimeField(help_text="The new appointment, later than the current one, with offset.")
+
+
+class AnswerSerializer(Serializer):
+    """The consulted agency's opinion."""
+
+    answer = _text(help_text="The opinion.")
+
+
+class WithdrawSerializer(Serializer):
+    """Stop a dossier on which nothing has been decided yet (R-STOP-1; form 05)."""
+
+    reason = _text(required=False, help_text="Why, if the applicant wishes to say.", max_length=2000)
+
+
+class QueueQuerySerializer(Serializer):
+    """Filters and the page of the queue."""
+
+    procedure = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Only this procedure (code)."
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Dossier code, tracking reference, applicant's name (part of it) or personal ID number.",
+    )
+    cursor = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="From the `next` link of the page before."
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+
+# --------------------------------------------------------------------------------------------------
+# Back office: output
+
+
+class QueueRowSerializer(DossierSerializer):
+    """A dossier awaiting check, with the working time left to decide on it (R-CHK-1, R-CHK-3)."""
+
+    # The view passes the selector's rows, by dossier id, in the context ("rows").
+    applicant_name = serializers.CharField(source="applicant.display_name")
+    remaining_seconds = serializers.SerializerMethodField(
+        help_text="Working seconds left until check_due_at on the agency's calendar; negative once overdue."
+    )
+    check_state = serializers.SerializerMethodField(help_text="overdue, due_soon (≤ 2 working hours) or ok.")
+    check_state_label = serializers.SerializerMethodField()
+
+    class Meta(DossierSerializer.Meta):
+        fields = [
+            *DossierSerializer.Meta.fields,
+            "applicant_name",
+            "remaining_seconds",
+            "check_state",
+            "check_state_label",
+        ]
+
+    def get_remaining_seconds(self, dossier: Dossier) -> int:
+        return int(self.context["rows"][dossier.pk].remaining.total_seconds())
+
+    def get_check_state(self, dossier: Dossier) -> str:
+        return self.context["rows"][dossier.pk].state
+
+    def get_check_state_label(self, dossier: Dossier) -> str:
+        return str(CHECK_STATE_LABELS[self.context["rows"][dossier.pk].state])
+
+
+CHECK_STATE_LABELS = {
+    "overdue": gettext_lazy("Quá hạn"),
+    "due_soon": gettext_lazy("Sắp đến hạn"),
+    "ok": gettext_lazy("Còn hạn"),
+}
+
+
+class QueueCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    due_soon = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class QueuePageSerializer(serializers.Serializer):
+    """One page of the queue awaiting check, most urgent first."""
+
+    next = serializers.URLField(allow_null=True, help_text="The next page; null on the last.")
+    counts = QueueCountsSerializer(help_text="Across the whole queue, whatever the filters.")
+    results = QueueRowSerializer(many=True)
+
+
+class ApplicantSerializer(serializers.Serializer):
+    """Who submitted the dossier (reading it is audited, R-PRIV-2)."""
+
+    name = serializers.CharField(source="display_name")
+    kind = serializers.CharField(help_text="citizen or organisation.")
+    identifier = serializers.CharField(
+        source="username", help_text="Personal ID number, or the enterprise code of an organisation."
+    )
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    address = serializers.CharField()
+
+
+class StepSerializer(serializers.ModelSerializer):
+    """One row of the control sheet (form 06): who gave, who holds, when, early / on time / late (R-PROC-3)."""
+
+    order = serializers.IntegerField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    budget_hours = serializers.FloatField(help_text="Working hours allotted to the step (R-PROC-2).")
+    giver = UserRefSerializer(allow_null=True)
+    assignee = UserRefSerializer(allow_null=True)
+    handed_over_by = UserRefSerializer(allow_null=True)
+    outcome_label = serializers.CharField(source="get_outcome_display")
+
+    class Meta:
+        model = ProcessingStep
+        fields = [
+            "order",
+            "kind",
+            "kind_label",
+            "role",
+            "department",
+            "budget_hours",
+            "giver",
+            "assignee",
+            "received_at",
+            "due_at",
+            "handed_over_at",
+            "handed_over_by",
+            "outcome",
+            "outcome_label",
+            "note",
+        ]
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    """A request for another agency's opinion, with its own deadline (R-PROC-4)."""
+
+    dossier_code = serializers.CharField(source="dossier.code", allow_null=True)
+    procedure = serializers.CharField(source="dossier.procedure.code")
+    procedure_name = serializers.CharField(source="dossier.procedure.name")
+    requesting_agency = serializers.CharField(source="dossier.agency.code")
+    requesting_agency_name = serializers.CharField(source="dossier.agency.name")
+    agency = serializers.CharField(source="agency.code", help_text="The consulted agency.")
+    agency_name = serializers.CharField(source="agency.name")
+    requested_by = UserRefSerializer()
+    answered_by = UserRefSerializer(allow_null=True)
+    answer_url = serializers.SerializerMethodField(help_text="POST the answer here (consulted agency).")
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "dossier_code",
+            "procedure",
+            "procedure_name",
+            "requesting_agency",
+            "requesting_agency_name",
+            "agency",
+            "agency_name",
+            "question",
+            "requested_by",
+            "requested_at",
+            "due_at",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "answer_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_answer_url(self, consultation: Consultation) -> str:
+        path = reverse("v1:backoffice-consultation-answer", kwargs={"consultation_id": consultation.pk})
+        return self.context["request"].build_absolute_uri(path)
+
+
+class AllowedActionSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="The action's name in its URL, e.g. request-supplement.")
+    label = serializers.CharField(help_text="The button's text.")
+    url = serializers.URLField(help_text="POST here to take the action.")
+
+
+class OfficialFileSerializer(DossierFileSerializer):
+    download = serializers.SerializerMethodField(help_text="GET this URL for the file (the read is audited).")
+
+    class Meta(DossierFileSerializer.Meta):
+        fields = [*DossierFileSerializer.Meta.fields, "download"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download(self, dossier_file) -> str:
+        path = reverse(
+            "v1:backoffice-dossier-file",
+            kwargs={"public_id": self.context["dossier"].public_id, "file_id": dossier_file.pk},
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class OfficialDossierSerializer(DossierSerializer):
+    """A dossier as an official of its agency sees it: what was submitted, where it is, what was decided,
+    and the actions this official may take now."""
+
+    # The view passes the selectors' ProcessingRecord ("record") and the allowed actions in the context.
+    applicant = ApplicantSerializer()
+    revision = serializers.IntegerField(help_text="The revision officials see: 1, then +1 per supplement.")
+    revisions = serializers.SerializerMethodField(help_text="How many revisions are kept (R-SUP-4).")
+    stage_label = serializers.CharField(source="get_stage_display")
+    form_data = FormDataField()
+    prefilled = serializers.JSONField(help_text="Fields filled from a state source, and the source.")
+    open_targets = serializers.ListField(child=serializers.CharField())
+    files = serializers.SerializerMethodField()
+    steps = serializers.SerializerMethodField(help_text="The control sheet (form 06), in order.")
+    decisions = serializers.SerializerMethodField()
+    consultations = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="Exactly the actions this official may take now, for their roles and the dossier's state."
+    )
+
+    class Meta(DossierSerializer.Meta):
+        fields = [
+            *DossierSerializer.Meta.fields,
+            "applicant",
+            "revision",
+            "revisions",
+            "stage",
+            "stage_label",
+            "accepted_at",
+            "due_at",
+            "original_due_at",
+            "result_ready_at",
+            "ended_at",
+            "form_data",
+            "prefilled",
+            "open_targets",
+            "files",
+            "steps",
+            "decisions",
+            "consultations",
+            "results",
+            "allowed_actions",
+        ]
+
+    def get_revisions(self, dossier: Dossier) -> int:
+        return self.context["record"].revisions
+
+    @extend_schema_field(OfficialFileSerializer(many=True))
+    def get_files(self, dossier: Dossier) -> list[dict]:
+        return OfficialFileSerializer(self.context["record"].files, many=True, context=self.context).data
+
+    @extend_schema_field(StepSerializer(many=True))
+    def get_steps(self, dossier: Dossier) -> list[dict]:
+        return StepSerializer(self.context["record"].steps, many=True).data
+
+    @extend_schema_field(OfficialDecisionSerializer(many=True))
+    def get_decisions(self, dossier: Dossier) -> list[dict]:
+        return OfficialDecisionSerializer(self.context["record"].decisions, many=True).data
+
+    @extend_schema_field(ConsultationSerializer(many=True))
+    def get_consultations(self, dossier: Dossier) -> list[dict]:
+        return ConsultationSerializer(
+            self.context["record"].consultations, many=True, context=self.context
+        ).data
+
+    @extend_schema_field(ResultSerializer(many=True))
+    def get_results(self, dossier: Dossier) -> list[dict]:
+        return ResultSerializer(self.context["record"].results, many=True, context=self.context).data
+
+    @extend_schema_field(AllowedActionSerializer(many=True))
+    def get_allowed_actions(self, dossier: Dossier) -> list[dict]:
+        request = self.context["request"]
+        return [
+            {
+                "action": action.replace("_", "-"),
+                "label": str(ACTION_LABELS[action]),
+                "url": request.build_absolute_uri(
+                    reverse(
+                        f"v1:backoffice-{action.replace('_', '-')}", kwargs={"public_id": dossier.public_id}
+                    )
+                ),
+            }
+            for action in self.context["allowed_actions"]
+        ]

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from motcua.api import views
+from motcua.api import views, views_backoffice
 from motcua.api.errors import NotFoundView
 
 v1 = [
@@ -16,7 +16,49 @@ v1 = [
     ),
     path("dossiers/<uuid:public_id>/submit/", views.DossierSubmitView.as_view(), name="dossier-submit"),
     path("dossiers/<uuid:public_id>/timeline/", views.DossierTimelineView.as_view(), name="dossier-timeline"),
+    path("dossiers/<uuid:public_id>/resubmit/", views.DossierResubmitView.as_view(), name="dossier-resubmit"),
+    path("dossiers/<uuid:public_id>/withdraw/", views.DossierWithdrawView.as_view(), name="dossier-withdraw"),
+    path(
+        "dossiers/<uuid:public_id>/results/<int:result_id>/",
+        views.DossierResultView.as_view(),
+        name="dossier-result",
+    ),
     path("submissions/", views.SubmissionView.as_view(), name="submission-create"),
+    path("backoffice/dossiers/", views_backoffice.QueueView.as_view(), name="backoffice-queue"),
+    path(
+        "backoffice/dossiers/<uuid:public_id>/",
+        views_backoffice.OfficialDossierView.as_view(),
+        name="backoffice-dossier",
+    ),
+    path(
+        "backoffice/dossiers/<uuid:public_id>/files/<int:file_id>/",
+        views_backoffice.OfficialFileView.as_view(),
+        name="backoffice-dossier-file",
+    ),
+    path(
+        "backoffice/dossiers/<uuid:public_id>/results/<int:result_id>/",
+        views_backoffice.OfficialResultView.as_view(),
+        name="backoffice-dossier-result",
+    ),
+    # One endpoint per workflow action: .../accept/, .../request-supplement/, ... (named backoffice-<action>).
+    *(
+        path(
+            f"backoffice/dossiers/<uuid:public_id>/{view.action.replace('_', '-')}/",
+            view.as_view(),
+            name=f"backoffice-{view.action.replace('_', '-')}",
+        )
+        for view in views_backoffice.ACTION_VIEWS
+    ),
+    path(
+        "backoffice/consultations/",
+        views_backoffice.ConsultationListView.as_view(),
+        name="backoffice-consultations",
+    ),
+    path(
+        "backoffice/consultations/<int:consultation_id>/answer/",
+        views_backoffice.ConsultationAnswerView.as_view(),
+        name="backoffice-consultation-answer",
+    ),
 ]
 
 urlpatterns = [

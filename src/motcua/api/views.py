@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,9 +20,11 @@ from rest_framework.views import APIView
 
 from motcua.api import serializers as s
 from motcua.api.errors import Conflict, RequestTooLarge
+from motcua.api.selectors import decisions_for_applicant, result_for_applicant, results_for_applicant
 from motcua.api.services import token_issue
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.selectors import procedure_for_dossier, procedure_get, procedure_search
+from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_files, dossier_for_applicant, dossier_timeline, dossiers_of
 from motcua.dossiers.services import (
@@ -33,6 +36,8 @@ from motcua.dossiers.services import (
     draft_update,
     submission_create,
 )
+from motcua.workflow.models import ResultDocument
+from motcua.workflow.services import resubmit, withdraw
 
 # Printable ASCII without spaces, short enough for Dossier.submission_key.
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
@@ -61,6 +66,25 @@ class MultiPartParser(parsers.MultiPartParser):
         if length > view.max_request_bytes():
             raise RequestTooLarge()
         return super().parse(stream, media_type, parser_context)
+
+
+class AnyAcceptNegotiation(DefaultContentNegotiation):
+    """For downloads: the file is sent whatever the client accepts; errors stay JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
+
+FILE_RESPONSE = {
+    (200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY,
+        description="The file's bytes as stored, with its Content-Type (e.g. application/pdf) and its "
+        "original name in Content-Disposition.",
+    )
+}
 
 
 def parse(serializer_class: type[serializers.Serializer], request) -> dict:
@@ -140,8 +164,15 @@ def check_form_keys(procedure: Procedure, form_data: dict) -> None:
     )
 
 
-def detail(dossier: Dossier) -> dict:
-    context = {"files": dossier_files(dossier=dossier), "timeline": dossier_timeline(dossier=dossier)}
+def detail(request, dossier: Dossier) -> dict:
+    context = {
+        "request": request,
+        "files": dossier_files(dossier=dossier),
+        "timeline": dossier_timeline(dossier=dossier),
+        "decisions": decisions_for_applicant(dossier=dossier),
+        "results": results_for_applicant(dossier=dossier),
+        "result_route": "v1:dossier-result",
+    }
     return s.DossierDetailSerializer(dossier, context=context).data
 
 
@@ -155,7 +186,8 @@ def key_reused(ack: Acknowledgement) -> Conflict:
     return Conflict(message % {"reference": ack.dossier.reference}, code="idempotency_key_reused")
 
 
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+def error_responses(*statuses: int, **overrides: str) -> dict[int, OpenApiResponse]:
+    """The error answers of an endpoint, all in the one error shape; `overrides` (e.g. e409="…") say more."""
     descriptions = {
         400: "The request is malformed or a field is invalid (see errors).",
         401: "No or invalid credentials.",
@@ -167,6 +199,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         422: "The dossier has problems; errors lists every one of them.",
         429: "Too many requests; see Retry-After.",
     }
+    descriptions.update({int(key.removeprefix("e")): text for key, text in overrides.items()})
     return {code: OpenApiResponse(s.ErrorSerializer, description=descriptions[code]) for code in statuses}
 
 
@@ -312,7 +345,7 @@ class DossierListView(generics.ListAPIView):
         dossier = draft_create(applicant=request.user, procedure=procedure, agency=agency)
         if data.get("form_data"):
             dossier = draft_update(dossier=dossier, applicant=request.user, form_data=data["form_data"])
-        return Response(detail(dossier), status=status.HTTP_201_CREATED)
+        return Response(detail(request, dossier), status=status.HTTP_201_CREATED)
 
 
 class DossierDetailView(APIView):
@@ -320,11 +353,11 @@ class DossierDetailView(APIView):
 
     @extend_schema(
         tags=["dossiers"],
-        summary="One of my dossiers: status, answers, files, receipt times, timeline",
+        summary="One of my dossiers: status, answers, files, receipt times, timeline, decisions, results",
         responses={200: s.DossierDetailSerializer, **error_responses(401, 404)},
     )
     def get(self, request, public_id):
-        return Response(detail(own_dossier(request, public_id)))
+        return Response(detail(request, own_dossier(request, public_id)))
 
     @extend_schema(
         tags=["dossiers"],
@@ -338,7 +371,9 @@ class DossierDetailView(APIView):
         data = parse(s.DossierUpdateSerializer, request)
         check_form_keys(dossier.procedure, data["form_data"])
         return Response(
-            detail(draft_update(dossier=dossier, applicant=request.user, form_data=data["form_data"]))
+            detail(
+                request, draft_update(dossier=dossier, applicant=request.user, form_data=data["form_data"])
+            )
         )
 
 
@@ -412,6 +447,70 @@ class DossierTimelineView(APIView):
     def get(self, request, public_id):
         dossier = own_dossier(request, public_id)
         return Response(s.EventSerializer(dossier_timeline(dossier=dossier), many=True).data)
+
+
+class DossierResubmitView(APIView):
+    parser_classes = [parsers.JSONParser]
+
+    @extend_schema(
+        tags=["dossiers"],
+        summary="Send the supplement the agency asked for: a new revision",
+        description="While the dossier is `supplement_requested`, change only the parts listed in "
+        "`open_targets` (PATCH answers, POST and DELETE files), then POST here. The dossier is checked like "
+        "a first submission (422 lists every problem and nothing changes); on success it is submitted again "
+        "as a new revision, earlier revisions are kept unchanged, its code stays, and the officials' "
+        "8-working-hour check restarts (R-SUP-4, R-SUP-5). 409 wrong_state when no supplement is requested.",
+        request=None,
+        responses={200: s.DossierDetailSerializer, **error_responses(401, 403, 404, 409, 422)},
+    )
+    def post(self, request, public_id):
+        dossier = own_dossier(request, public_id)
+        return Response(detail(request, resubmit(dossier=dossier, applicant=request.user)))
+
+
+class DossierWithdrawView(APIView):
+    parser_classes = [parsers.JSONParser]
+
+    @extend_schema(
+        tags=["dossiers"],
+        summary="Stop (withdraw) a dossier on which nothing has been decided yet",
+        description="Possible while the dossier awaits check, awaits a supplement or is being processed "
+        "before its result goes for signature (R-STOP-1); the stop notice (form 05) is recorded in "
+        "`decisions`. Otherwise 409 wrong_state.",
+        request=s.WithdrawSerializer,
+        responses={200: s.DossierDetailSerializer, **error_responses(400, 401, 403, 404, 409, 415)},
+        examples=[
+            OpenApiExample(
+                "Rút hồ sơ",
+                request_only=True,
+                value={"reason": "Tôi đã nộp nhầm thủ tục, sẽ nộp lại hồ sơ khác."},
+            )
+        ],
+    )
+    def post(self, request, public_id):
+        dossier = own_dossier(request, public_id)
+        data = parse(s.WithdrawSerializer, request)
+        withdraw(dossier=dossier, applicant=request.user, reason=data["reason"])
+        dossier.refresh_from_db()
+        return Response(detail(request, dossier))
+
+
+class DossierResultView(APIView):
+    content_negotiation_class = AnyAcceptNegotiation
+
+    @extend_schema(
+        tags=["dossiers"],
+        summary="Download a result of my dossier, once it has been returned",
+        description="The links are in the dossier's `results`; 404 for anyone but the applicant, and until "
+        "the one-stop has returned the result.",
+        responses={**FILE_RESPONSE, **error_responses(401, 404)},
+    )
+    def get(self, request, public_id, result_id: int):
+        try:
+            result = result_for_applicant(user=request.user, public_id=public_id, result_id=result_id)
+        except ResultDocument.DoesNotExist:
+            raise NotFound() from None
+        return dossier_file_response(lambda: result)
 
 
 # --------------------------------------------------------------------------------------------------

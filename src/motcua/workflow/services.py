@@ -184,6 +184,8 @@ def _lock(
     expected_status: str | None = None,
 ) -> tuple[Dossier, ProcessingStep | None]:
     """Lock the dossier row and check that `official` may take `action` on it now."""
+    # OF self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins (rule set, calendar),
+    # and the agency's and procedure's rows must not be locked by every transition of every dossier.
     locked = (
         # OF self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins (rule_set, calendar).
         Dossier.objects.select_for_update(of=("self",))

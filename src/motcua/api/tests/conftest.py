@@ -2,11 +2,15 @@
 
 - `citizen` owns the dossiers under test and calls the API with a token (`api`).
 - `stranger` is another citizen: every one of `citizen`'s dossiers must look missing to them.
+- `receptionist` (root conftest), `specialist` and `leader` are the officials of `agency` who take a dossier
+  from check to returned result; `other_receptionist` works at `other_agency` and must see none of it.
 - `procedure` is a one-agency procedure with a two-field e-form (name and date of birth, both required),
   a required PDF component "to-khai" (at most 1 MB) and an optional PDF/JPG component "giay-to-khac".
 """
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -23,7 +27,9 @@ from motcua.catalog.tests.factories import (
     ProcedureFactory,
     RuleSetFactory,
 )
-from motcua.identity.tests.factories import CitizenFactory
+from motcua.dossiers.services import submission_create
+from motcua.identity.models import OfficialRole
+from motcua.identity.tests.factories import CitizenFactory, OfficialFactory
 
 EFORM = {
     "fields": [
@@ -116,3 +122,31 @@ def api(citizen):
 @pytest.fixture
 def anonymous():
     return APIClient()
+
+
+@pytest.fixture
+def specialist(agency):
+    return OfficialFactory(agency=agency, username="chuyenvien.test", roles=[OfficialRole.Role.SPECIALIST])
+
+
+@pytest.fixture
+def leader(agency):
+    return OfficialFactory(agency=agency, username="lanhdao.test", roles=[OfficialRole.Role.LEADER])
+
+
+def submit_dossier(applicant, procedure):
+    """A dossier of `applicant` submitted through the real submission path, awaiting check."""
+    ack = submission_create(
+        applicant=applicant,
+        submission_key=uuid.uuid4().hex,
+        procedure=procedure,
+        agency=None,
+        form_data=VALID_FORM,
+        files=[("to-khai", "to-khai.pdf", [PDF])],
+    )
+    return ack.dossier
+
+
+@pytest.fixture
+def submitted(citizen, procedure):
+    return submit_dossier(citizen, procedure)

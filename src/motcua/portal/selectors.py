@@ -34,6 +34,11 @@ def decisions_for_applicant(*, dossier: Dossier) -> list[Decision]:
     return list(Decision.objects.filter(dossier=dossier, kind__in=APPLICANT_DECISIONS).order_by("at", "id"))
 
 
+def receipt_for_applicant(*, dossier: Dossier) -> Decision | None:
+    """The latest acceptance, whose form 01 (receipt and appointment slip) the applicant may download."""
+    return Decision.objects.filter(dossier=dossier, kind=Decision.Kind.ACCEPT).order_by("-at", "-id").first()
+
+
 def open_supplement_request(*, dossier: Dossier) -> Decision | None:
     """The supplement request the applicant has still to answer, if the dossier waits for one."""
     if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED:

@@ -49,6 +49,7 @@ from motcua.portal import forms
 from motcua.portal.selectors import (
     decisions_for_applicant,
     open_supplement_request,
+    receipt_for_applicant,
     result_for_applicant,
     results_for_applicant,
 )
@@ -454,6 +455,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "timeline": dossier_timeline(dossier=dossier),
             "decisions": decisions[::-1],  # the newest first: what matters now is on top
             "supplement": open_supplement_request(dossier=dossier),
+            "receipt": receipt_for_applicant(dossier=dossier),
             "apology": apology,
             "results": list(results_for_applicant(dossier=dossier)),
             "can_withdraw": dossier.status in WITHDRAWABLE,

@@ -152,6 +152,10 @@ def test_an_accepted_dossier_shows_its_code_and_appointment_R_CODE_1(dossier, ap
     assert f"Mã hồ sơ {dossier.code}" in page and f"<strong>{dossier.code}</strong>" in page
     assert f"Hẹn trả kết quả: <strong>{when(dossier.due_at)}</strong>" in page
     assert "Đã tiếp nhận hồ sơ" in page and f"Mã hồ sơ: {dossier.code}" in page  # the timeline
+    receipt = Decision.objects.get(dossier=dossier, kind=Decision.Kind.ACCEPT)
+    link = f"/ho-so/{dossier.public_id}/phieu/{receipt.pk}/"
+    assert f'href="{link}"' in page  # form 01, R-FORM-1
+    assert applicant_client.get(link).content.startswith(b"%PDF")
 
 
 def test_a_supplement_request_shows_its_numbered_items_guidance_deadline_and_a_call_to_action_R_SUP_1(
@@ -190,6 +194,7 @@ def test_refusal_reasons_and_the_competent_agency_are_shown_R_REF_1(dossier, app
     assert "Ủy ban nhân dân phường Hải Châu, thành phố Đà Nẵng" in page
     assert f"Số: {decision.number}" in page
     assert "Dừng giải quyết hồ sơ" not in page  # nothing left to stop
+    assert f'href="/ho-so/{dossier.public_id}/phieu/{decision.pk}/"' in page  # form 03
 
 
 def test_a_rejection_at_processing_shows_its_reasons_R_PROC_5(

@@ -178,7 +178,9 @@ def _lock(
 ) -> tuple[Dossier, ProcessingStep | None]:
     """Lock the dossier row and check that `official` may take `action` on it now."""
     locked = (
-        Dossier.objects.select_for_update()
+        # Lock the dossier row only: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
+        # (rule_set, calendar), and the related rows are never changed here.
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure", "agency", "applicant", "rule_set", "calendar")
         .get(pk=dossier.pk)
     )
@@ -678,7 +680,7 @@ def resubmit(*, dossier: Dossier, applicant: User) -> Dossier:
     8-working-hour check restarts from it (R-SUP-5). On any problem DossierError lists them all."""
     with transaction.atomic():
         d = (
-            Dossier.objects.select_for_update()
+            Dossier.objects.select_for_update(of=("self",))
             .select_related("procedure", "agency", "applicant", "rule_set")
             .get(pk=dossier.pk, applicant=applicant)
         )

@@ -6,6 +6,8 @@ Who may see what:
 - `organisation_user` acts for a company (enterprise code as username).
 - `receptionist` works at the one-stop shop of `agency` (phường Ba Đình); `other_receptionist` works at
   `other_agency` (Sở Tư pháp Hà Nội) and must not see Ba Đình's dossiers.
+- `specialist` processes and `leader` approves Ba Đình's dossiers; neither decides at reception.
+- `submit(procedure)` submits a dossier of `citizen` through the real submission path.
 """
 
 from __future__ import annotations
@@ -97,6 +99,44 @@ def other_receptionist(other_agency):
     from motcua.identity.tests.factories import OfficialFactory
 
     return OfficialFactory(agency=other_agency, username="tiepnhan.sotuphap.test")
+
+
+@pytest.fixture
+def specialist(agency):
+    from motcua.identity.models import OfficialRole
+    from motcua.identity.tests.factories import OfficialFactory
+
+    return OfficialFactory(agency=agency, username="chuyenvien.test", roles=[OfficialRole.Role.SPECIALIST])
+
+
+@pytest.fixture
+def leader(agency):
+    from motcua.identity.models import OfficialRole
+    from motcua.identity.tests.factories import OfficialFactory
+
+    return OfficialFactory(agency=agency, username="lanhdao.test", roles=[OfficialRole.Role.LEADER])
+
+
+@pytest.fixture
+def submit(citizen, pdf_bytes):
+    """submit(procedure): a dossier of `citizen` submitted through dossiers.services.submission_create."""
+    import uuid
+
+    from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
+    from motcua.dossiers.services import submission_create
+
+    def make(procedure, applicant=None):
+        ack = submission_create(
+            applicant=applicant or citizen,
+            submission_key=uuid.uuid4().hex,
+            procedure=procedure,
+            agency=None,
+            form_data={**SMALL_EFORM_ANSWERS, "ghi_chu": "Nộp lần đầu"},
+            files=[("don", "don.pdf", [pdf_bytes])],
+        )
+        return ack.dossier
+
+    return make
 
 
 @pytest.fixture

@@ -1,14 +1,26 @@
 from django.urls import path
 
 from motcua.backoffice import views, views_forms
+from motcua.workflow import selectors
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("viec-cua-toi/", views.work_queue, {"queue": selectors.MY_WORK}, name="my_work"),
+    path("cho-phe-duyet/", views.work_queue, {"queue": selectors.APPROVAL}, name="approval"),
+    path("cho-tra-ket-qua/", views.work_queue, {"queue": selectors.TO_RETURN}, name="to_return"),
+    path("qua-han/", views.work_queue, {"queue": selectors.LATE}, name="overdue"),
+    path("xin-y-kien/", views.work_queue, {"queue": selectors.CONSULTATIONS}, name="consultations"),
     path("ho-so/<uuid:public_id>/", views.dossier_check, name="dossier_check"),
+    path("ho-so/<uuid:public_id>/xu-ly/", views.dossier_act, name="dossier_act"),
     path("ho-so/<uuid:public_id>/tep/<int:file_id>/", views.dossier_file_download, name="dossier_file"),
     path("ho-so/<uuid:public_id>/phieu/<int:decision_id>/", views_forms.decision_pdf, name="decision_pdf"),
     path("ho-so/<uuid:public_id>/phieu-kiem-soat/", views_forms.control_sheet_pdf, name="control_sheet_pdf"),
     path("so-theo-doi/", views_forms.tracking_book_export, name="tracking_book"),
+    path(
+        "ho-so/<uuid:public_id>/ket-qua/<int:result_id>/",
+        views.dossier_result_download,
+        name="dossier_result",
+    ),
 ]

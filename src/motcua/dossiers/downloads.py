@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.models import StoredFile
 from motcua.dossiers.storage import open_blob
 
 
-def dossier_file_response(load: Callable[[], DossierFile]) -> FileResponse:
+class Downloadable(Protocol):
+    """A row naming stored bytes: a submitted file, or a result document."""
+
+    original_name: str
+    stored_file: StoredFile
+
+
+def dossier_file_response(load: Callable[[], Downloadable]) -> FileResponse:
     """The file as uploaded, under its original name; 404 when `load` finds nothing the caller may see."""
     try:
         dossier_file = load()
         blob = open_blob(dossier_file.stored_file.sha256)
-    except (Dossier.DoesNotExist, DossierFile.DoesNotExist, FileNotFoundError):
+    except (ObjectDoesNotExist, FileNotFoundError):
         raise Http404(_("Không tìm thấy tệp này.")) from None
     return FileResponse(
         blob,

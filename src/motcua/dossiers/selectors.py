@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from motcua.audit.services import audit_record
-from motcua.dossiers.models import Dossier, DossierEvent, DossierFile
+from motcua.catalog import eform
+from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, DossierRevision
 from motcua.identity.models import OfficialRole, User
+from motcua.workflow.models import Consultation
 
 
 def dossier_for_applicant(*, user: User, public_id: uuid.UUID | str) -> Dossier:
@@ -68,20 +74,23 @@ def official_agency_ids(*, official: User) -> list[int]:
 def dossier_for_official(*, official: User, public_id: uuid.UUID | str, purpose: str = "view") -> Dossier:
     """The one way an official loads a dossier (R-PROH-4); every successful read is audited (R-PRIV-2).
 
-    Only a submitted dossier (never a draft) of an agency where the official holds a role; otherwise
-    Dossier.DoesNotExist, the same whether it is missing or another agency's. The read appends the audit
-    event `dossier.read` (with `purpose`, e.g. "view" or "file") before the dossier is returned.
+    Only a submitted dossier (never a draft) of an agency where the official holds a role, or one that was
+    sent for consultation to such an agency (R-PROC-4); otherwise Dossier.DoesNotExist, the same whether it
+    is missing or out of reach. The read appends the audit event `dossier.read` (with `purpose`, e.g. "view"
+    or "file", and `via`: "agency" or "consultation") before the dossier is returned.
     """
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise Dossier.DoesNotExist from None
-    if official.kind != User.Kind.OFFICIAL:
+    agency_ids = official_agency_ids(official=official)
+    if not agency_ids:
         raise Dossier.DoesNotExist
+    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
     dossier = (
         Dossier.objects.select_related("procedure", "agency", "applicant", "rule_set")
         .exclude(status=Dossier.Status.DRAFT)
-        .filter(agency_id__in=OfficialRole.objects.filter(user=official).values("agency_id"))
+        .filter(Q(agency_id__in=agency_ids) | Exists(consulted))
         .get(public_id=key)
     )
     with transaction.atomic():
@@ -90,7 +99,11 @@ def dossier_for_official(*, official: User, public_id: uuid.UUID | str, purpose:
             action="dossier.read",
             object_type="dossier",
             object_id=str(dossier.public_id),
-            data={"purpose": purpose, "agency": dossier.agency.code},
+            data={
+                "purpose": purpose,
+                "agency": dossier.agency.code,
+                "via": "agency" if dossier.agency_id in agency_ids else "consultation",
+            },
         )
     return dossier
 
@@ -99,3 +112,156 @@ def dossier_file_for_official(*, official: User, public_id: uuid.UUID | str, fil
     """A file of a dossier the official may read (through dossier_for_official, so the read is audited)."""
     dossier = dossier_for_official(official=official, public_id=public_id, purpose="file")
     return DossierFile.objects.select_related("stored_file", "component").get(dossier=dossier, pk=file_id)
+
+
+# -- what a supplement changed (R-SUP-4) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    target: str  # "form.<key>", as a supplement request names it
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    target: str  # "component.<code>"
+    component: str  # the component's name
+    kind: str  # "added", "removed" or "replaced"
+    old_name: str = ""
+    old_sha256: str = ""
+    new_name: str = ""
+    new_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    """Part by part, what revision `new` of a dossier changed from revision `old`."""
+
+    old: int
+    new: int
+    old_submitted_at: datetime | None
+    new_submitted_at: datetime | None
+    fields: list[FieldChange]
+    files: list[FileChange]
+    unchanged_files: int
+
+    @property
+    def changed_targets(self) -> set[str]:
+        return {c.target for c in self.fields} | {c.target for c in self.files}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.fields and not self.files
+
+
+def _display_text(shown: eform.DisplayField) -> str:
+    if not shown.items:
+        return shown.value
+    return "; ".join(
+        _("Mục %(n)s: %(values)s")
+        % {"n": n, "values": ", ".join(f"{sub.label}: {_display_text(sub)}" for sub in item)}
+        for n, item in enumerate(shown.items, start=1)
+    )
+
+
+def _field_changes(schema: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    old_shown = {f.key: f for f in eform.fields_for_display(schema, old)}
+    new_shown = {f.key: f for f in eform.fields_for_display(schema, new)}
+    keys = [
+        f["key"] for f in schema.get("fields", []) if isinstance(f, dict) and isinstance(f.get("key"), str)
+    ]
+    keys += sorted((set(old) | set(new)) - set(keys))  # answers the current form no longer names
+    labels = {
+        f["key"]: str(f.get("label") or f["key"]) for f in schema.get("fields", []) if isinstance(f, dict)
+    }
+    changes = []
+    for key in keys:
+        if old.get(key) == new.get(key):
+            continue
+        texts = []
+        for shown, data in ((old_shown, old), (new_shown, new)):
+            if key in shown:
+                texts.append(_display_text(shown[key]))
+            else:
+                value = data.get(key)
+                texts.append("—" if value in (None, "", [], {}) else str(value))
+        changes.append(FieldChange(f"form.{key}", labels.get(key, key), texts[0], texts[1]))
+    return changes
+
+
+def _file_changes(
+    components: list[tuple[str, str]], old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> tuple[list[FileChange], int]:
+    names = dict(components)
+    codes = [code for code, _name in components]
+    codes += sorted({f.get("component", "") for f in old + new} - set(codes))
+    changes: list[FileChange] = []
+    unchanged = 0
+    for code in codes:
+        before = [f for f in old if f.get("component") == code]
+        after = [f for f in new if f.get("component") == code]
+        before_hashes = {f.get("sha256") for f in before}
+        after_hashes = {f.get("sha256") for f in after}
+        removed = [f for f in before if f.get("sha256") not in after_hashes]
+        added = [f for f in after if f.get("sha256") not in before_hashes]
+        unchanged += len(after) - len(added)
+        target, label = f"component.{code}", names.get(code, code)
+        for gone, came in zip(removed, added, strict=False):
+            changes.append(
+                FileChange(
+                    target,
+                    label,
+                    "replaced",
+                    old_name=gone.get("name", ""),
+                    old_sha256=gone.get("sha256", ""),
+                    new_name=came.get("name", ""),
+                    new_sha256=came.get("sha256", ""),
+                )
+            )
+        pairs = min(len(removed), len(added))
+        for gone in removed[pairs:]:
+            changes.append(
+                FileChange(
+                    target, label, "removed", old_name=gone.get("name", ""), old_sha256=gone.get("sha256", "")
+                )
+            )
+        for came in added[pairs:]:
+            changes.append(
+                FileChange(
+                    target, label, "added", new_name=came.get("name", ""), new_sha256=came.get("sha256", "")
+                )
+            )
+    return changes, unchanged
+
+
+def revision_diff(*, dossier: Dossier, number: int | None = None) -> RevisionDiff | None:
+    """What revision `number` (default: the dossier's current one) changed from the revision before it:
+    e-form fields old → new, and per component the files added, removed or replaced, compared by SHA-256
+    (R-SUP-4). None for a first revision. Two queries: the two revisions, the procedure's components."""
+    number = dossier.revision if number is None else number
+    if number < 2:
+        return None
+    revisions = {
+        r.number: r for r in DossierRevision.objects.filter(dossier=dossier, number__in=[number - 1, number])
+    }
+    if len(revisions) < 2:
+        return None
+    old, new = revisions[number - 1].manifest, revisions[number].manifest
+    components = [(c.code, c.name) for c in dossier.procedure.components.all()]
+    files, unchanged = _file_changes(components, list(old.get("files", [])), list(new.get("files", [])))
+    return RevisionDiff(
+        old=number - 1,
+        new=number,
+        old_submitted_at=revisions[number - 1].submitted_at,
+        new_submitted_at=revisions[number].submitted_at,
+        fields=_field_changes(
+            dossier.procedure.eform_schema or {},
+            dict(old.get("form_data", {})),
+            dict(new.get("form_data", {})),
+        ),
+        files=files,
+        unchanged_files=unchanged,
+    )

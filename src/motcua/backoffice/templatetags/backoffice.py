@@ -1,11 +1,14 @@
-"""Display helpers for the back office: working time left before a deadline."""
+"""Display helpers for the back office: working time left before a deadline, the queues' navigation."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -30,3 +33,80 @@ def working_time_left(remaining: timedelta) -> str:
             return _("quá hạn")
         return _("quá hạn %(duration)s làm việc") % {"duration": _hours_minutes(remaining)}
     return _("còn %(duration)s làm việc") % {"duration": _hours_minutes(remaining)}
+
+
+# The navigation's label and URL name of each queue (workflow.selectors names them).
+QUEUE_NAV = {
+    "awaiting_check": (gettext_lazy("Chờ tiếp nhận"), "queue"),
+    "my_work": (gettext_lazy("Việc của tôi"), "my_work"),
+    "approval": (gettext_lazy("Chờ phê duyệt"), "approval"),
+    "to_return": (gettext_lazy("Chờ trả kết quả"), "to_return"),
+    "overdue": (gettext_lazy("Quá hạn"), "overdue"),
+    "consultations": (gettext_lazy("Chờ cho ý kiến"), "consultations"),
+}
+
+
+@register.inclusion_tag("backoffice/queue_nav.html", takes_context=True)
+def queue_nav(context) -> dict:
+    """The queues this official works from, each with its count; the current one marked for screen readers."""
+    from motcua.workflow.selectors import queue_counts
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"items": []}
+    match = getattr(request, "resolver_match", None)
+    current = match.url_name if match is not None else ""
+    items = []
+    for name, count in queue_counts(official=user).visible():
+        label, url_name = QUEUE_NAV[name]
+        items.append(
+            {
+                "label": label,
+                "url": reverse(f"backoffice:{url_name}"),
+                "count": count,
+                "current": current == url_name,
+                "alert": name == "overdue" and count > 0,
+            }
+        )
+    return {"items": items}
+
+
+@register.filter
+def item(mapping, key):
+    """mapping[key] for a key only known at render time ("" if missing): posted values, errors by input."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def clock(value) -> str:
+    """An aware datetime's local time of day, "16:00" (for a time input)."""
+    if not isinstance(value, datetime):
+        return ""
+    return timezone.localtime(value).strftime("%H:%M")
+
+
+@register.filter
+def iso_moment(value) -> str:
+    """An ISO moment kept in a decision's data ("2026-12-01T16:00:00+07:00") as local "16:00 01/12/2026"."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    if moment.tzinfo is None:
+        return str(value)
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+@register.filter
+def role_label(value: str) -> str:
+    """An official's role code as people say it: "leader" -> "Lãnh đạo"."""
+    from motcua.identity.models import OfficialRole
+
+    try:
+        return str(OfficialRole.Role(value).label)
+    except ValueError:
+        return value

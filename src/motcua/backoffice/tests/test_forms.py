@@ -11,14 +11,14 @@ from openpyxl import load_workbook
 from motcua.audit.models import AuditEvent
 from motcua.workflow import services
 from motcua.workflow.models import Decision
-from motcua.workflow.tests.conftest import submit, submitted  # noqa: F401
 
 
 @pytest.fixture
-def accepted(submitted, receptionist):  # noqa: F811
-    services.accept(dossier=submitted, official=receptionist)
-    submitted.refresh_from_db()
-    return submitted
+def accepted(submit, procedure, receptionist):
+    dossier = submit(procedure)
+    services.accept(dossier=dossier, official=receptionist)
+    dossier.refresh_from_db()
+    return dossier
 
 
 def test_the_official_downloads_the_receipt_slip_and_the_read_is_audited(client, accepted, receptionist):

@@ -123,7 +123,8 @@ def test_the_check_page_shows_what_was_submitted_and_records_the_read(client, re
     assert response.status_code == 200
     assert "Ghi chú" in page and "Xin cấp bản sao gấp" in page  # the e-form, label and answer
     assert "ab" * 32 in page  # the manifest hash
-    assert "Quyết định (sắp có)" in page
+    assert 'data-action="accept"' in page  # the decision area
+    assert 'id="chu-ky-so"' in page and 'id="doi-chieu-csdl"' in page  # the places issues 4 and 5 fill
     event = AuditEvent.objects.get(action="dossier.read")
     assert event.actor_id == receptionist.pk
 

@@ -75,3 +75,35 @@ def test_an_official_account_without_a_role_at_the_agency_sees_nothing(submitted
 
     with pytest.raises(Dossier.DoesNotExist):
         dossier_for_official(official=no_role, public_id=submitted.public_id)
+
+
+def test_an_agency_consulted_on_a_dossier_reads_it_and_the_read_says_why_R_PROC_4(
+    submitted, receptionist, other_receptionist, other_agency
+):
+    """R-PROC-4, R-PROH-4: the consulted agency sees the dossier it was asked about, and only that one."""
+    from motcua.catalog.tests.factories import AgencyFactory
+    from motcua.identity.tests.factories import OfficialFactory
+    from motcua.workflow.models import Consultation
+
+    unrelated = DossierFactory(submitted=True, procedure=submitted.procedure)
+    third = OfficialFactory(agency=AgencyFactory())
+    for _ in range(2):  # asked twice: still one dossier, not a duplicate row
+        Consultation.objects.create(
+            dossier=submitted,
+            agency=other_agency,
+            requested_by=receptionist,
+            requested_at=submitted.submitted_at,
+            due_at=submitted.submitted_at,
+            question="Xin ý kiến.",
+        )
+
+    assert dossier_for_official(official=other_receptionist, public_id=submitted.public_id) == submitted
+    with pytest.raises(Dossier.DoesNotExist):
+        dossier_for_official(official=other_receptionist, public_id=unrelated.public_id)
+    with pytest.raises(Dossier.DoesNotExist):
+        dossier_for_official(official=third, public_id=submitted.public_id)
+    dossier_for_official(official=receptionist, public_id=submitted.public_id)
+    assert [(e.actor_id, e.data["via"]) for e in reads()] == [
+        (other_receptionist.pk, "consultation"),
+        (receptionist.pk, "agency"),
+    ]

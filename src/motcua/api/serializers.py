@@ -632,7 +632,7 @@ class DossierDetailSerializer(DossierSerializer):
     timeline = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField(
-        help_text="The electronic results, listed once the one-stop has returned them (status done)."
+        help_text="The electronic results, listed once issued (status result_ready or done)."
     )
 
     class Meta(DossierSerializer.Meta):

@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 
 from motcua.api import serializers as s
 from motcua.api.errors import Conflict, RequestTooLarge
-from motcua.api.selectors import decisions_for_applicant, result_for_applicant, results_for_applicant
 from motcua.api.services import token_issue
 from motcua.catalog.models import Agency, Procedure
 from motcua.catalog.selectors import procedure_for_dossier, procedure_get, procedure_search
@@ -37,6 +36,7 @@ from motcua.dossiers.services import (
     submission_create,
 )
 from motcua.workflow.models import ResultDocument
+from motcua.workflow.selectors import decisions_for_applicant, result_for_applicant, results_for_applicant
 from motcua.workflow.services import resubmit, withdraw
 
 # Printable ASCII without spaces, short enough for Dossier.submission_key.
@@ -508,7 +508,7 @@ class DossierResultView(APIView):
     def get(self, request, public_id, result_id: int):
         try:
             result = result_for_applicant(user=request.user, public_id=public_id, result_id=result_id)
-        except ResultDocument.DoesNotExist:
+        except (ResultDocument.DoesNotExist, Dossier.DoesNotExist):
             raise NotFound() from None
         return dossier_file_response(lambda: result)
 

@@ -33,7 +33,6 @@ from motcua.api.selectors import (
     consultations_for_official,
     official_of_agency,
     processing_record,
-    result_for_official,
 )
 from motcua.api.views import (
     FILE_RESPONSE,
@@ -53,6 +52,7 @@ from motcua.dossiers.selectors import dossier_file_for_official, dossier_for_off
 from motcua.identity.models import User
 from motcua.workflow import services
 from motcua.workflow.models import Consultation, ResultDocument
+from motcua.workflow.selectors import result_for_official
 
 TAG = "backoffice"
 EARLIEST_YEAR, LATEST_YEAR = s.EARLIEST_YEAR, s.LATEST_YEAR
@@ -250,7 +250,7 @@ class OfficialResultView(BackofficeView):
     def get(self, request, public_id, result_id: int) -> FileResponse:
         try:
             result = result_for_official(official=request.user, public_id=public_id, result_id=result_id)
-        except ResultDocument.DoesNotExist:
+        except (ResultDocument.DoesNotExist, Dossier.DoesNotExist):
             raise NotFound() from None
         return dossier_file_response(lambda: result)
 

@@ -46,14 +46,14 @@ from motcua.notifications.models import InboxMessage
 from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
 from motcua.portal import forms
-from motcua.portal.selectors import (
+from motcua.workflow.models import Decision, ResultDocument
+from motcua.workflow.selectors import (
     decisions_for_applicant,
     open_supplement_request,
     receipt_for_applicant,
     result_for_applicant,
     results_for_applicant,
 )
-from motcua.workflow.models import Decision, ResultDocument
 from motcua.workflow.services import resubmit, withdraw
 
 PAGE_SIZE = 20

@@ -176,19 +176,20 @@ def test_a_hostile_withdrawal_is_400_and_changes_nothing(api, submitted, body):
 # --- results (R-WH-3) ----------------------------------------------------------------------------------
 
 
-def test_results_are_listed_and_downloadable_by_the_owner_once_returned(
+def test_results_are_listed_and_downloadable_by_the_owner_once_issued(
     api, processing, receptionist, specialist, leader, stranger, anonymous
 ):
-    to_result_ready(processing, specialist, leader)
+    """The same rule as the portal: a result is the applicant's once issued (result ready), not while it is a
+    draft awaiting approval."""
     result = processing.results.get()
     link = path(processing, f"results/{result.pk}/")
     before = api.get(path(processing)).json()
 
-    services.return_result(dossier=processing, official=receptionist)
+    to_result_ready(processing, specialist, leader)
     after = api.get(path(processing)).json()
     download = api.get(after["results"][0]["download"], HTTP_ACCEPT="application/pdf")
 
-    assert before["status"] == "result_ready" and before["results"] == []
+    assert before["status"] == "processing" and before["results"] == []
     assert [(r["code"], r["name"]) for r in after["results"]] == [(result.code, "giay-khai-sinh.pdf")]
     assert after["results"][0]["download"].endswith(link)
     assert download.status_code == 200
@@ -200,7 +201,7 @@ def test_results_are_listed_and_downloadable_by_the_owner_once_returned(
     assert_error_shape(anonymous.get(link), 401, "not_authenticated")
 
 
-def test_a_draft_result_is_not_downloadable_before_it_is_returned(api, processing):
+def test_a_draft_result_is_not_downloadable_before_it_is_issued(api, processing):
     link = path(processing, f"results/{processing.results.get().pk}/")
 
     assert_error_shape(api.get(link), 404, "not_found")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from motcua.audit.services import audit_record
 from motcua.catalog import eform
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, DossierRevision
-from motcua.identity.models import OfficialRole, User
+from motcua.identity.models import User
+from motcua.identity.selectors import roles_held
 from motcua.workflow.models import Consultation
 
 
@@ -65,10 +66,8 @@ def submitted_dossier_with_key(*, applicant: User, submission_key: str) -> Dossi
 
 
 def official_agency_ids(*, official: User) -> list[int]:
-    """The agencies where `official` holds a role (none for a citizen or an organisation)."""
-    if official.kind != User.Kind.OFFICIAL:
-        return []
-    return sorted(set(OfficialRole.objects.filter(user=official).values_list("agency_id", flat=True)))
+    """The agencies where `official` holds a role, own or delegated (none for a citizen or an organisation)."""
+    return sorted({agency_id for agency_id, _role in roles_held(official=official)})
 
 
 def dossier_for_official(*, official: User, public_id: uuid.UUID | str, purpose: str = "view") -> Dossier:

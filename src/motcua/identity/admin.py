@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.identity.models import OfficialRole, Organisation, User
+from motcua.identity.models import Delegation, OfficialRole, Organisation, User
 
 
 class OfficialRoleInline(admin.TabularInline):
@@ -60,3 +60,18 @@ class OfficialRoleAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__full_name", "agency__code")
     list_select_related = ("user", "agency")
     raw_id_fields = ("user", "agency")
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    """Read-only here: delegations are made by identity.services.delegation_create, which checks and audits."""
+
+    list_display = ("delegator", "delegate", "agency", "role", "starts_on", "ends_on", "reason")
+    list_filter = ("role",)
+    list_select_related = ("delegator", "delegate", "agency")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -94,3 +94,28 @@ class OfficialRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.agency.code})"
+
+
+class Delegation(models.Model):
+    """A leader's role handed to another official of the agency for a period (ủy quyền, e.g. while on leave).
+
+    While it runs the delegate holds the role at that agency exactly as if it were theirs; every action they
+    take is audited under their own name, and the delegation itself is audited.
+    """
+
+    delegator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations_given")
+    delegate = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations_received")
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("vai trò"), max_length=20, choices=OfficialRole.Role.choices)
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến hết ngày"))
+    reason = models.CharField(_("lý do"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delegate", "starts_on", "ends_on"], name="delegation_active")]
+        verbose_name = _("ủy quyền")
+        verbose_name_plural = _("ủy quyền")
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate} ({self.role}, {self.starts_on}–{self.ends_on})"

@@ -13,7 +13,7 @@ from stdnum.vn import mst
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Agency
-from motcua.identity.models import OfficialRole, Organisation, User
+from motcua.identity.models import Delegation, OfficialRole, Organisation, User
 
 
 def citizen_create(
@@ -194,3 +194,66 @@ def _check_password(errors: dict[str, list[str]], password: str, user: User) -> 
         password_validation.validate_password(password, user)
     except ValidationError as error:
         errors["password"] = list(error.messages)
+
+
+MAX_DELEGATION_DAYS = 90
+
+
+def delegation_create(
+    *,
+    delegator: User,
+    delegate: User,
+    agency: Agency,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str,
+    role: str = OfficialRole.Role.LEADER,
+) -> Delegation:
+    """A leader hands their role at `agency` to another official of it for a period (at most 90 days).
+
+    ValidationError lists every problem; the delegation is audited.
+    """
+    errors: dict[str, list[str]] = {}
+    if not OfficialRole.objects.filter(user=delegator, agency=agency, role=role).exists():
+        errors["delegator"] = [_("Chỉ người đang giữ vai trò này tại cơ quan mới ủy quyền được.")]
+    if delegate.pk == delegator.pk:
+        errors["delegate"] = [_("Hãy chọn một cán bộ khác để ủy quyền.")]
+    elif (
+        delegate.kind != User.Kind.OFFICIAL
+        or not OfficialRole.objects.filter(user=delegate, agency=agency).exists()
+    ):
+        errors["delegate"] = [
+            _("Người được ủy quyền phải là cán bộ của %(agency)s.") % {"agency": agency.name}
+        ]
+    if ends_on < starts_on:
+        errors["ends_on"] = [_("Ngày kết thúc phải từ ngày bắt đầu trở đi.")]
+    elif (ends_on - starts_on).days + 1 > MAX_DELEGATION_DAYS:
+        errors["ends_on"] = [_("Mỗi lần ủy quyền tối đa %(days)s ngày.") % {"days": MAX_DELEGATION_DAYS}]
+    if len(reason.strip()) < 5:
+        errors["reason"] = [_("Hãy ghi lý do ủy quyền, ví dụ “Nghỉ phép”.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        delegation = Delegation.objects.create(
+            delegator=delegator,
+            delegate=delegate,
+            agency=agency,
+            role=role,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=reason.strip(),
+        )
+        audit_record(
+            actor=delegator,
+            action="delegation.create",
+            object_type="delegation",
+            object_id=delegation.pk,
+            data={
+                "delegate": delegate.username,
+                "agency": agency.code,
+                "role": role,
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+            },
+        )
+    return delegation

@@ -19,6 +19,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_for_applicant, dossier_for_official
 from motcua.identity.models import OfficialRole, User
+from motcua.identity.selectors import roles_held
 from motcua.workflow.models import Consultation, Decision, ProcessingStep, ResultDocument
 from motcua.worktime.calendar import WorkCalendar
 from motcua.worktime.selectors import calendar_for
@@ -100,11 +101,9 @@ def deadline_state(remaining: dt.timedelta) -> str:
 
 
 def agencies_by_role(*, official: User) -> dict[str, set[int]]:
-    """{role: agency ids} of the official's roles (empty for anyone who is not an official)."""
-    if official.kind != User.Kind.OFFICIAL:
-        return {}
+    """{role: agency ids} of the official's roles, own and delegated (empty for anyone not an official)."""
     found: dict[str, set[int]] = {}
-    for role, agency_id in OfficialRole.objects.filter(user=official).values_list("role", "agency_id"):
+    for agency_id, role in roles_held(official=official):
         found.setdefault(role, set()).add(agency_id)
     return found
 

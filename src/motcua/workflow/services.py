@@ -28,6 +28,7 @@ from motcua.dossiers.checks import Problem, check_pdf
 from motcua.dossiers.models import Dossier, DossierEvent, StoredFile
 from motcua.dossiers.services import DossierError, revision_submit
 from motcua.identity.models import OfficialRole, User
+from motcua.identity.selectors import roles_held
 from motcua.notifications.services import notify
 from motcua.workflow.models import (
     Consultation,
@@ -118,9 +119,8 @@ ACTION_LABELS = {
 
 
 def roles_at(official: User, agency_id: int) -> set[str]:
-    if official.kind != User.Kind.OFFICIAL:
-        return set()
-    return set(OfficialRole.objects.filter(user=official, agency_id=agency_id).values_list("role", flat=True))
+    """The roles `official` holds at the agency today, their own and those delegated to them."""
+    return {role for agency, role in roles_held(official=official) if agency == agency_id}
 
 
 def open_step(dossier: Dossier) -> ProcessingStep | None:

@@ -309,9 +309,11 @@ def dossier_act(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @official_required
 @require_GET
 def dossier_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: int) -> FileResponse:
-    """A submitted file, as uploaded; through the same access function as the check page (audited)."""
+    """A submitted file, as uploaded; through the same access function as the check page (audited).
+    `?xem=1` asks for the inline preview the check page frames (PDF and images only)."""
     return dossier_file_response(
-        lambda: dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id)
+        lambda: dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id),
+        inline=request.GET.get("xem") == "1",
     )
 
 

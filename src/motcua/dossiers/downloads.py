@@ -20,16 +20,27 @@ class Downloadable(Protocol):
     stored_file: StoredFile
 
 
-def dossier_file_response(load: Callable[[], Downloadable]) -> FileResponse:
-    """The file as uploaded, under its original name; 404 when `load` finds nothing the caller may see."""
+# Shown inline (the check screen's preview) only for the kinds a browser displays without running them.
+PREVIEWABLE = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+def dossier_file_response(load: Callable[[], Downloadable], *, inline: bool = False) -> FileResponse:
+    """The file as uploaded, under its original name; 404 when `load` finds nothing the caller may see.
+
+    `inline` asks for a preview in the page; granted only for PDF and images (content-sniffed at upload),
+    anything else is still sent as an attachment.
+    """
     try:
         dossier_file = load()
         blob = open_blob(dossier_file.stored_file.sha256)
     except (ObjectDoesNotExist, FileNotFoundError):
         raise Http404(_("Không tìm thấy tệp này.")) from None
-    return FileResponse(
+    content_type = dossier_file.stored_file.content_type
+    response = FileResponse(
         blob,
-        as_attachment=True,
+        as_attachment=not (inline and content_type in PREVIEWABLE),
         filename=dossier_file.original_name,
-        content_type=dossier_file.stored_file.content_type,
+        content_type=content_type,
     )
+    response["Cache-Control"] = "private, no-store"
+    return response

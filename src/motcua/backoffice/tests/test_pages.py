@@ -170,3 +170,27 @@ def test_files_download_only_for_the_agencys_officials(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes
     assert AuditEvent.objects.filter(action="dossier.read", data__purpose="file").count() == 1
+
+
+def test_the_check_page_previews_a_pdf_inline_and_the_preview_is_an_audited_read(
+    client, receptionist, procedure, citizen, pdf_bytes
+):
+    """Issue 3: the check screen shows each component inline (PDF and images), loaded through the access
+    function like a download."""
+    dossier = DossierFactory(procedure=procedure, applicant=citizen)
+    dossier_file = dossier_file_add(
+        dossier=dossier, applicant=citizen, component_code="don", original_name="don.pdf", chunks=[pdf_bytes]
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=Dossier.Status.SUBMITTED, submitted_at=timezone.now(), check_due_at=timezone.now()
+    )
+    url = f"/mot-cua/ho-so/{dossier.public_id}/tep/{dossier_file.pk}/"
+    client.force_login(receptionist)
+
+    page = client.get(check_url(dossier)).content.decode()
+    assert f'<iframe src="{url}?xem=1" loading="lazy" title="Nội dung tệp don.pdf">' in page
+
+    preview = client.get(url + "?xem=1")
+    assert preview["Content-Disposition"].startswith("inline")
+    assert client.get(url)["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action="dossier.read", data__purpose="file").count() == 2

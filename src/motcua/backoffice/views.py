@@ -245,6 +245,8 @@ def _dossier_page(
         "changed": changed,
         "typed": _typed(posted, dict(services.supplement_targets(dossier))) if changed else [],
         "decisions": decisions,
+        # The latest acceptance: its form 01 (receipt and appointment slip) is linked next to the code.
+        "receipt": next((d for d in reversed(decisions) if d.kind == Decision.Kind.ACCEPT), None),
         "earlier_supplement": supplements[-1] if supplements else None,
         "steps": list(selectors.control_sheet(dossier=dossier)),
         "consultations": list(selectors.consultations_of(dossier=dossier)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -34,6 +35,41 @@ def test_the_official_downloads_the_receipt_slip_and_the_read_is_audited(client,
     assert AuditEvent.objects.filter(action="dossier.read").count() == reads + 1
     sheet = client.get(f"/mot-cua/ho-so/{accepted.public_id}/phieu-kiem-soat/")
     assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+
+
+def test_the_dossier_page_links_every_form_it_has_R_FORM_1(client, submit, procedure, receptionist):
+    """The officials reach each decision's form and the control sheet from the dossier page itself: the
+    receipt slip next to the code, every decision's form in the list of decisions."""
+    dossier = submit(procedure)
+    services.request_supplement(
+        dossier=dossier,
+        official=receptionist,
+        items=[services.SupplementItem("component.don", "Đơn chưa ký; hãy ký rồi tải lại.")],
+    )
+    dossier.refresh_from_db()
+    services.resubmit(dossier=dossier, applicant=dossier.applicant)
+    dossier.refresh_from_db()
+    client.force_login(receptionist)
+    base = f"/mot-cua/ho-so/{dossier.public_id}/"
+    supplement = Decision.objects.get(dossier=dossier, kind="supplement")
+
+    waiting = client.get(base).content.decode()
+
+    assert f'href="{base}phieu/{supplement.pk}/"' in waiting
+    assert "Tải giấy tiếp nhận hồ sơ" not in waiting and "phieu-kiem-soat" not in waiting  # no code yet
+
+    services.accept(dossier=dossier, official=receptionist)
+    receipt = Decision.objects.get(dossier=dossier, kind="accept")
+    page = client.get(base).content.decode()
+
+    assert (
+        f'<a href="{base}phieu/{receipt.pk}/">Tải giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)</a>' in page
+    )
+    assert f'href="{base}phieu/{supplement.pk}/"' in page
+    assert f'<a href="{base}phieu-kiem-soat/">Tải phiếu kiểm soát (Mẫu 06, PDF)</a>' in page
+    for link in re.findall(rf'href="({re.escape(base)}phieu[^"]*)"', page):
+        response = client.get(link)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF"), link
 
 
 def test_another_agency_and_another_citizen_get_404_R_PROH_4(

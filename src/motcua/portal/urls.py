@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from motcua.portal import forms, views, views_forms
@@ -14,11 +13,7 @@ urlpatterns = [
     path("dia-gioi/xa/", views.communes, name="communes"),
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(
-            template_name="portal/login.html",
-            authentication_form=forms.LoginForm,
-            redirect_authenticated_user=True,
-        ),
+        views.LoginView.as_view(authentication_form=forms.LoginForm),
         name="login",
     ),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),

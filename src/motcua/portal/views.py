@@ -42,6 +42,7 @@ from motcua.dossiers.services import (
     draft_create,
     draft_update,
 )
+from motcua.identity.models import User
 from motcua.notifications.models import InboxMessage
 from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
@@ -830,6 +831,19 @@ def inbox_read(request: HttpRequest, message_id: int) -> HttpResponse:
     except InboxMessage.DoesNotExist:
         raise Http404(_("Không tìm thấy thông báo này trong hộp thư của bạn.")) from None
     return redirect(reverse("portal:inbox") + f"#message-{message_id}")
+
+
+class LoginView(auth_views.LoginView):
+    """Citizens land on their dossiers; officials on the one-stop back office (unless `next` says otherwise)."""
+
+    template_name = "portal/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        if getattr(user, "kind", None) == User.Kind.OFFICIAL:
+            return reverse("backoffice:queue")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

@@ -61,6 +61,18 @@ def test_login_page_labels_its_inputs_and_logs_in(citizen):
     assert response.status_code == 302 and response["Location"] == reverse("portal:my_dossiers")
 
 
+def test_an_official_logging_in_lands_on_the_one_stop_queue(receptionist):
+    client = Client()
+    response = client.post("/dang-nhap/", {"username": receptionist.username, "password": "motcua-demo"})
+    assert response.status_code == 302 and response["Location"] == reverse("backoffice:queue")
+    assert 'href="/mot-cua/"' in client.get("/").content.decode()  # and the portal links back to it
+    with_next = Client().post(
+        "/dang-nhap/?next=/mot-cua/so-theo-doi/",
+        {"username": receptionist.username, "password": "motcua-demo"},
+    )
+    assert with_next["Location"] == "/mot-cua/so-theo-doi/"
+
+
 def test_wrong_password_shows_error_summary_and_keeps_username(citizen):
     response = Client().post("/dang-nhap/", {"username": citizen.username, "password": "sai"})
     page = response.content.decode()

@@ -890,6 +890,21 @@ class ApologiseSerializer(Serializer):
     new_due_at = AwareDateTimeField(help_text="The new appointment, later than the current one, with offset.")
 
 
+class SuspendSerializer(Serializer):
+    """Pause the processing clock while the dossier waits for the applicant as the rules allow (R-PROC-6)."""
+
+    ground = _text(help_text="Why the clock may pause: `fee`, `applicant` or `verification`.", max_length=20)
+    reason = _text(
+        help_text="What the dossier waits for, as the applicant will read it (at least 10 characters)."
+    )
+
+
+class ResumeSerializer(Serializer):
+    """Restart the clock; the step's deadline and the appointment move by the working time paused."""
+
+    note = _text(required=False, help_text="Optional note.")
+
+
 class AnswerSerializer(Serializer):
     """The consulted agency's opinion."""
 

@@ -611,6 +611,40 @@ class ApologiseView(ActionView):
         )
 
 
+@action_schema(
+    "Pause the processing clock while the dossier waits for the applicant (R-PROC-6)",
+    s.SuspendSerializer,
+    [
+        OpenApiExample(
+            "Chờ nộp lệ phí",
+            request_only=True,
+            value={"ground": "fee", "reason": "Chờ người nộp nộp lệ phí cấp bản sao trực tuyến."},
+        ),
+    ],
+    "While paused only resume, reject and a supplement request are allowed.",
+)
+class SuspendView(ActionView):
+    action = "suspend"
+    input_serializer = s.SuspendSerializer
+
+    def act(self, dossier, official, data):
+        services.suspend(dossier=dossier, official=official, ground=data["ground"], reason=data["reason"])
+
+
+@action_schema(
+    "Restart the processing clock; deadlines move by the working time paused (R-PROC-6)",
+    s.ResumeSerializer,
+    [OpenApiExample("Đã nộp lệ phí", request_only=True, value={"note": "Người nộp đã nộp lệ phí."})],
+    "The original appointment moves too: a lawful pause does not make the dossier late.",
+)
+class ResumeView(ActionView):
+    action = "resume"
+    input_serializer = s.ResumeSerializer
+
+    def act(self, dossier, official, data):
+        services.resume(dossier=dossier, official=official, note=data["note"])
+
+
 # The endpoint of each workflow action; a test checks that every action of workflow.services has one.
 ACTION_VIEWS: list[type[ActionView]] = [
     AcceptView,
@@ -626,6 +660,8 @@ ACTION_VIEWS: list[type[ActionView]] = [
     ReturnResultView,
     RejectView,
     ApologiseView,
+    SuspendView,
+    ResumeView,
 ]
 
 

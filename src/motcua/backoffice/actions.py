@@ -293,6 +293,22 @@ def apologise(request: HttpRequest, dossier: Dossier) -> str:
     }
 
 
+def suspend(request: HttpRequest, dossier: Dossier) -> str:
+    services.suspend(
+        dossier=dossier,
+        official=request.user,
+        ground=text(request, "suspend_ground", 20),
+        reason=text(request, "suspend_reason"),
+    )
+    return _("Đã tạm dừng tính thời hạn; người nộp được thông báo.")
+
+
+def resume(request: HttpRequest, dossier: Dossier) -> str:
+    services.resume(dossier=dossier, official=request.user, note=text(request, "resume_note"))
+    dossier.refresh_from_db()
+    return _("Đã tính tiếp thời hạn; hẹn trả kết quả mới: %(due)s.") % {"due": _when(dossier.due_at)}
+
+
 HANDLERS: dict[str, Callable[[HttpRequest, Dossier], str]] = {
     "accept": accept,
     "request_supplement": request_supplement,
@@ -308,4 +324,6 @@ HANDLERS: dict[str, Callable[[HttpRequest, Dossier], str]] = {
     "return_result": return_result,
     "reject": reject,
     "apologise": apologise,
+    "suspend": suspend,
+    "resume": resume,
 }

@@ -236,6 +236,7 @@ def _dossier_page(
         "rows": eform.fields_for_display(dossier.procedure.eform_schema, dossier.form_data),
         "files": files,
         "allowed": allowed,
+        "suspend_grounds": list(services.SUSPEND_REASONS.items()),
         "at_reception": dossier.status == Dossier.Status.SUBMITTED,
         "marks": marks,
         "errors": errors,

@@ -162,6 +162,8 @@ class DossierEvent(models.Model):
         REFUSED = "refused", _("Từ chối tiếp nhận")
         TRANSFERRED = "transferred", _("Chuyển xử lý")
         APOLOGY = "apology", _("Xin lỗi, hẹn lại ngày trả kết quả")
+        SUSPENDED = "suspended", _("Tạm dừng tính thời hạn giải quyết")
+        RESUMED = "resumed", _("Tiếp tục giải quyết, hẹn trả kết quả mới")
         RESULT_READY = "result_ready", _("Đã có kết quả")
         DONE = "done", _("Đã trả kết quả")
         REJECTED = "rejected", _("Không đủ điều kiện giải quyết")

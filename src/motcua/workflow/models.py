@@ -56,6 +56,8 @@ class Decision(models.Model):
         REFUSE = "refuse", _("Từ chối tiếp nhận")
         REJECT = "reject", _("Không đủ điều kiện giải quyết")
         APOLOGY = "apology", _("Xin lỗi và hẹn lại ngày trả kết quả")
+        SUSPEND = "suspend", _("Tạm dừng tính thời hạn")
+        RESUME = "resume", _("Tiếp tục tính thời hạn")
         WITHDRAW = "withdraw", _("Dừng giải quyết theo yêu cầu")
         CLOSE = "close", _("Đóng hồ sơ do không bổ sung")
 
@@ -99,6 +101,11 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}".strip()
 
+    @property
+    def has_form(self) -> bool:
+        """Whether the decision produced one of the forms 01-05 (R-FORM-1)."""
+        return self.kind in self.FORMS
+
 
 class ProcessingStep(models.Model):
     """One step of an accepted dossier's processing: a row of the control sheet, form 06 (R-PROC-2, R-PROC-3)."""
@@ -129,6 +136,8 @@ class ProcessingStep(models.Model):
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()
     handed_over_at = models.DateTimeField(null=True, blank=True)
+    # While the clock is paused waiting for the applicant (a fee, an answer) as the rules allow (R-PROC-6).
+    suspended_at = models.DateTimeField(null=True, blank=True)
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -446,6 +446,8 @@ APPLICANT_DECISIONS = (
     Decision.Kind.APOLOGY,
     Decision.Kind.WITHDRAW,
     Decision.Kind.CLOSE,
+    Decision.Kind.SUSPEND,
+    Decision.Kind.RESUME,
 )
 # A result is the applicant's only once issued: before that it is a draft awaiting the leader's approval.
 RESULT_STATUSES = frozenset({Dossier.Status.RESULT_READY, Dossier.Status.DONE})

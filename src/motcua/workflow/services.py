@@ -84,6 +84,8 @@ ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "return_result": (frozenset({Status.RESULT_READY}), frozenset({Role.RECEPTIONIST})),
     "reject": (frozenset({Status.PROCESSING}), frozenset({Role.SPECIALIST, Role.LEADER})),
     "apologise": (frozenset({Status.PROCESSING}), frozenset({Role.LEADER})),
+    "suspend": (frozenset({Status.PROCESSING}), frozenset({Role.SPECIALIST, Role.LEADER})),
+    "resume": (frozenset({Status.PROCESSING}), frozenset({Role.SPECIALIST, Role.LEADER})),
 }
 # The stage each processing action needs (the kind of the open step); None: any stage.
 ACTION_STAGE: dict[str, str | None] = {
@@ -97,7 +99,11 @@ ACTION_STAGE: dict[str, str | None] = {
     "reject": None,
     "apologise": None,
     "request_supplement": None,
+    "suspend": None,
+    "resume": None,
 }
+# What may still happen while the clock is paused (R-PROC-6): the work itself waits for the applicant.
+WHILE_SUSPENDED = frozenset({"resume", "reject", "request_supplement"})
 ACTION_LABELS = {
     "accept": _("Tiếp nhận hồ sơ"),
     "request_supplement": _("Yêu cầu bổ sung"),
@@ -112,6 +118,8 @@ ACTION_LABELS = {
     "return_result": _("Trả kết quả"),
     "reject": _("Không đủ điều kiện giải quyết"),
     "apologise": _("Xin lỗi, hẹn lại ngày trả"),
+    "suspend": _("Tạm dừng tính thời hạn"),
+    "resume": _("Tiếp tục tính thời hạn"),
 }
 
 
@@ -143,6 +151,11 @@ def _allowed(
         needed = ACTION_STAGE.get(action)
         if needed is not None and step.kind != needed:
             return False
+        suspended = step.suspended_at is not None
+        if (action == "resume" and not suspended) or (suspended and action not in WHILE_SUSPENDED):
+            return False
+        if action in {"suspend", "resume"} and Role.LEADER not in roles:
+            return step.assignee_id == official.pk
         if action == "assign" and Role.LEADER not in roles:
             return step.assignee_id is None  # a specialist takes an unassigned step; leaders (re)assign
         if action == "reject" and Role.LEADER not in roles:
@@ -1177,6 +1190,103 @@ def apologise(*, dossier: Dossier, official: User, reason: str, new_due_at: dt.d
                 "new": _when(new_due_at),
                 "number": decision.number,
             },
+        )
+    dossier.refresh_from_db()
+    return decision
+
+
+# -- pausing the clock (R-PROC-6) ------------------------------------------------------------------------
+
+SUSPEND_REASONS = {
+    "fee": _("Chờ người nộp thực hiện nghĩa vụ tài chính"),
+    "applicant": _("Chờ người nộp cung cấp thông tin, giấy tờ theo quy định chuyên ngành"),
+    "verification": _("Chờ kết quả xác minh, giám định theo quy định"),
+}
+
+
+def suspend(*, dossier: Dossier, official: User, ground: str, reason: str) -> Decision:
+    """Pause the processing clock while the dossier waits for the applicant as the rules allow (R-PROC-6),
+    e.g. until a fee is paid. The appointment moves by the working time paused when the clock resumes."""
+    problems = []
+    if ground not in SUSPEND_REASONS:
+        problems.append(
+            Problem(
+                "ground",
+                "required",
+                _("Hãy chọn căn cứ tạm dừng: %(grounds)s.")
+                % {"grounds": "; ".join(map(str, SUSPEND_REASONS.values()))},
+            )
+        )
+    if len(reason.strip()) < 10:
+        problems.append(Problem("reason", "required", _("Hãy ghi rõ đang chờ điều gì (ít nhất 10 ký tự).")))
+    if problems:
+        raise WorkflowError(problems)
+    with transaction.atomic():
+        d, step = _lock(dossier, official, "suspend")
+        assert step is not None
+        now = timezone.now()
+        step.suspended_at = now
+        step.save(update_fields=["suspended_at"])
+        decision = _decide(
+            d, Decision.Kind.SUSPEND, official, now, reason=reason.strip(), data={"ground": ground}
+        )
+        _event(d, DossierEvent.Kind.SUSPENDED, now, official, reason=decision.reason)
+        _audit(official, "suspended", d, now, ground=ground, reason=decision.reason)
+        _notify_applicant(
+            d,
+            _("Hồ sơ %(code)s tạm dừng tính thời hạn") % {"code": d.code},
+            _(
+                "%(ground)s: %(reason)s\nThời hạn giải quyết được tính tiếp khi việc này xong; ngày hẹn sẽ lùi tương ứng."
+            )
+            % {"ground": SUSPEND_REASONS[ground], "reason": decision.reason},
+        )
+    dossier.refresh_from_db()
+    return decision
+
+
+def resume(*, dossier: Dossier, official: User, note: str = "") -> Decision:
+    """Restart the clock: the open step's deadline and the appointment move by the working time paused.
+    The original appointment moves too: a lawful pause does not make the dossier late (unlike an apology)."""
+    with transaction.atomic():
+        d, step = _lock(dossier, official, "resume")
+        assert step is not None and step.suspended_at is not None
+        now = timezone.now()
+        calendar = _calendar(d)
+        paused = max(calendar.working_time_between(step.suspended_at, now), dt.timedelta(0))
+        step.due_at = calendar.add_working_hours(step.due_at, paused)
+        step.suspended_at = None
+        step.save(update_fields=["due_at", "suspended_at"])
+        previous = d.due_at
+        assert previous is not None
+        d.due_at = calendar.add_working_hours(previous, paused)
+        if d.original_due_at is not None:
+            d.original_due_at = calendar.add_working_hours(d.original_due_at, paused)
+        d.save()
+        decision = _decide(
+            d,
+            Decision.Kind.RESUME,
+            official,
+            now,
+            reason=note.strip()[:2000],
+            data={
+                "paused_hours": str(round(paused.total_seconds() / 3600, 2)),
+                "previous_due_at": previous.isoformat(),
+                "new_due_at": d.due_at.isoformat(),
+            },
+        )
+        _event(d, DossierEvent.Kind.RESUMED, now, official, new_due_at=d.due_at.isoformat())
+        _audit(
+            official,
+            "resumed",
+            d,
+            now,
+            paused_seconds=int(paused.total_seconds()),
+            new_due_at=d.due_at.isoformat(),
+        )
+        _notify_applicant(
+            d,
+            _("Hồ sơ %(code)s tiếp tục được giải quyết") % {"code": d.code},
+            _("Thời hạn giải quyết được tính tiếp. Hẹn trả kết quả mới: %(due)s.") % {"due": _when(d.due_at)},
         )
     dossier.refresh_from_db()
     return decision

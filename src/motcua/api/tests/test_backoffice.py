@@ -260,7 +260,22 @@ def test_the_actions_shown_are_exactly_those_the_workflow_allows_R_PROH_6(
         "attach-result",
         "submit-for-approval",
         "reject",
+        "suspend",
     ]
+
+
+def test_a_paused_clock_through_the_api_R_PROC_6(assigned, specialist):
+    expert = client_for(specialist)
+    paused = expert.post(
+        url(assigned, "suspend"), {"ground": "fee", "reason": "Chờ người nộp nộp lệ phí."}, format="json"
+    )
+    assert paused.status_code == 200, paused.content
+    assert actions_of(paused.json()) == ["reject", "resume"]
+    resumed = expert.post(url(assigned, "resume"), {}, format="json")
+    assert resumed.status_code == 200 and "suspend" in actions_of(resumed.json())
+    refused = expert.post(url(assigned, "suspend"), {"ground": "x", "reason": ""}, format="json")
+    assert refused.status_code == 422
+    assert {p["field"] for p in refused.json()["errors"]} == {"ground", "reason"}
 
 
 # --- from acceptance to the returned result ------------------------------------------------------------

@@ -637,3 +637,35 @@ def test_after_a_supplement_the_page_shows_part_by_part_what_changed_R_SUP_4(
     assert old.stored_file.sha256[:16] in diff and new.stored_file.sha256[:16] in diff
     assert diff.count("được yêu cầu") == 2
     assert "Ghi chú" not in diff  # not asked for, not changed
+
+
+def test_the_specialist_pauses_and_restarts_the_clock_from_the_page_R_PROC_6(
+    client, submitted, receptionist, specialist, leader, citizen
+):
+    services.accept(dossier=submitted, official=receptionist)
+    services.assign(dossier=submitted, official=leader, assignee=specialist)
+    due = Dossier.objects.get(pk=submitted.pk).due_at
+    client.force_login(specialist)
+
+    refused = post(client, submitted, "suspend", suspend_reason="ngắn")
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Hãy chọn căn cứ tạm dừng" in page and "ít nhất 10 ký tự" in page
+    assert ">ngắn</textarea>" in page  # what was typed is kept
+
+    page = decide(
+        client,
+        specialist,
+        submitted,
+        "suspend",
+        suspend_ground="fee",
+        suspend_reason="Chờ nộp lệ phí cấp bản sao.",
+    )
+    assert "Đã tạm dừng tính thời hạn" in page
+    assert buttons(page) == {"resume", "reject"}
+    page = decide(client, specialist, submitted, "resume")
+    assert "Đã tính tiếp thời hạn" in page
+    assert Dossier.objects.get(pk=submitted.pk).due_at >= due
+    client.force_login(citizen)
+    mine = client.get(f"/ho-so/{submitted.public_id}/").content.decode()
+    assert "Chờ nộp lệ phí cấp bản sao." in mine and "Tiếp tục tính thời hạn" in mine

@@ -30,6 +30,11 @@ def _to_state(state, dossier, receptionist, specialist, leader, pdf):
     services.assign(dossier=dossier, official=leader, assignee=specialist)
     if state == "specialist_assigned":
         return
+    if state == "suspended":
+        services.suspend(
+            dossier=dossier, official=specialist, ground="fee", reason="Chờ nộp lệ phí trực tuyến."
+        )
+        return
     services.attach_result(dossier=dossier, official=specialist, original_name="kq.pdf", chunks=[pdf])
     services.submit_for_approval(dossier=dossier, official=specialist)
     if state == "approval":
@@ -52,21 +57,27 @@ EXPECTED = {
     "specialist_unassigned": {
         "receptionist": {"request_supplement"},
         "specialist": {"assign"},
-        "leader": {"assign", "reject", "apologise"},
+        "leader": {"assign", "reject", "apologise", "suspend"},
     },
     "specialist_assigned": {
         "receptionist": {"request_supplement"},
-        "specialist": {"consult", "attach_result", "submit_for_approval", "reject"},
-        "leader": {"assign", "reject", "apologise"},
+        "specialist": {"consult", "attach_result", "submit_for_approval", "reject", "suspend"},
+        "leader": {"assign", "reject", "apologise", "suspend"},
+    },
+    # R-PROC-6: while the clock is paused the work waits; only resuming, rejecting or a supplement request.
+    "suspended": {
+        "receptionist": {"request_supplement"},
+        "specialist": {"reject", "resume"},
+        "leader": {"reject", "resume"},
     },
     "approval": {
         "receptionist": {"request_supplement"},
-        "leader": {"approve", "send_back", "reject", "apologise"},
+        "leader": {"approve", "send_back", "reject", "apologise", "suspend"},
     },
     "result": {
         "receptionist": {"request_supplement", "issue_result"},
         "specialist": {"issue_result"},
-        "leader": {"reject", "apologise"},
+        "leader": {"reject", "apologise", "suspend"},
     },
     "result_ready": {"receptionist": {"return_result"}},
     "done": {},
@@ -97,6 +108,10 @@ def _call(action, dossier, official, specialist, other_agency, pdf):
         "reject": lambda: services.reject(
             dossier=dossier, official=official, reason="Không đủ điều kiện theo luật."
         ),
+        "suspend": lambda: services.suspend(
+            dossier=dossier, official=official, ground="fee", reason="Chờ nộp lệ phí trực tuyến."
+        ),
+        "resume": lambda: services.resume(dossier=dossier, official=official),
         "apologise": lambda: services.apologise(
             dossier=dossier,
             official=official,

@@ -186,3 +186,36 @@ def test_template_steps_of_one_kind_make_one_step_with_their_whole_budget_R_PROC
     steps = list(ProcessingStep.objects.filter(dossier=dossier).order_by("order"))
     assert [(s.kind, s.budget_hours) for s in steps] == [("specialist", 16), ("approval", 6)]
     assert steps[0].department == "Phòng Tư pháp" and steps[0].note.startswith("Phân công; Thẩm định")
+
+
+def test_a_paused_clock_moves_the_appointment_by_the_working_time_paused_R_PROC_6(
+    accepted, specialist, leader
+):
+    services.assign(dossier=accepted, official=leader, assignee=specialist)
+    step = ProcessingStep.objects.get(dossier=accepted, handed_over_at=None)
+    due, step_due = accepted.due_at, step.due_at
+    with pytest.raises(WorkflowError) as error:
+        services.suspend(dossier=accepted, official=specialist, ground="?", reason="")
+    assert {p.field for p in error.value.problems} == {"ground", "reason"}
+
+    services.suspend(
+        dossier=accepted, official=specialist, ground="fee", reason="Chờ nộp lệ phí cấp bản sao."
+    )
+    assert services.allowed_actions(accepted, specialist) == ["reject", "resume"]
+    # A week later the clock restarts: the paused working time is added to the deadlines.
+    from motcua.worktime.calendar import WorkCalendar
+
+    cal = WorkCalendar.from_data(accepted.calendar.data)
+    ProcessingStep.objects.filter(pk=step.pk).update(suspended_at=timezone.now() - dt.timedelta(days=7))
+    step.refresh_from_db()
+    paused = cal.working_time_between(step.suspended_at, timezone.now())
+    decision = services.resume(dossier=accepted, official=specialist)
+
+    accepted.refresh_from_db()
+    step.refresh_from_db()
+    assert paused > dt.timedelta(0)
+    assert accepted.due_at == cal.add_working_hours(due, paused)
+    assert accepted.original_due_at == accepted.due_at  # a lawful pause is not lateness (unlike R-LATE-3)
+    assert step.due_at == cal.add_working_hours(step_due, paused) and step.suspended_at is None
+    assert dt.datetime.fromisoformat(decision.data["new_due_at"]) == accepted.due_at
+    assert "consult" in services.allowed_actions(accepted, specialist)

@@ -26,6 +26,10 @@ def _fast_and_isolated(settings, tmp_path):
     # Every test gets its own file store, so no test sees another's files.
     settings.MOTCUA_STORAGE_DIR = tmp_path / "storage"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Rate-limit counters live in the cache: every test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

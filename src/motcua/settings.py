@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "kind" with its own choices: name each set in the schema.
     "ENUM_NAME_OVERRIDES": {
         "DecisionKindEnum": "motcua.workflow.models.Decision.Kind",
+        "EventKindEnum": "motcua.dossiers.models.DossierEvent.Kind",  # the timeline, own and public
         "StepKindEnum": "motcua.workflow.models.ProcessingStep.Kind",
     },
 }

@@ -1182,3 +1182,65 @@ class OfficialDossierSerializer(DossierSerializer):
             }
             for action in self.context["allowed_actions"]
         ]
+
+
+# Public tracking (R-TRK-1): no personal data in any of these.
+
+
+class TrackingQuerySerializer(Serializer):
+    """The second factor, optional: it adds the timeline."""
+
+    phone_last4 = serializers.RegexField(
+        r"^[0-9]{4}$",
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("Hãy gửi đúng 4 chữ số cuối của số điện thoại người nộp, ví dụ 5678.")
+        },
+        help_text="The last 4 digits of the applicant's phone number. When they match, the answer carries "
+        "the timeline; wrong ones are limited harder than lookups.",
+    )
+
+
+class PublicEventSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DossierEvent.Kind.choices)
+    label = serializers.CharField(help_text="The event in Vietnamese.")
+    at = serializers.DateTimeField()
+
+
+class TrackingSerializer(serializers.Serializer):
+    """Where a dossier stands, as anyone with its code may see it; every key is always present."""
+
+    # Serializes a dossiers.tracking.PublicTracking.
+    code = serializers.CharField(
+        help_text="The dossier code once the agency accepted the dossier, the tracking reference before."
+    )
+    is_dossier_code = serializers.BooleanField(help_text="True when `code` is the dossier code.")
+    procedure = serializers.CharField(source="procedure_code", help_text="National procedure code.")
+    procedure_name = serializers.CharField()
+    agency = serializers.CharField(source="agency_code", help_text="Receiving agency code.")
+    agency_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Dossier.Status.choices)
+    status_label = serializers.CharField()
+    stage = serializers.ChoiceField(
+        choices=Dossier.Stage.choices,
+        allow_null=True,
+        help_text="The current processing step, once accepted.",
+    )
+    stage_label = serializers.CharField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True, help_text="Null until the agency accepts it.")
+    due_at = serializers.DateTimeField(allow_null=True, help_text="The appointment for the result.")
+    timeliness = serializers.ChoiceField(
+        choices=[("on_time", "on_time"), ("late", "late")],
+        allow_null=True,
+        help_text="Whether the appointment is kept (an appointment moved by an apology counts late); "
+        "null while there is no appointment.",
+    )
+    timeliness_label = serializers.CharField(allow_null=True)
+    second_factor = serializers.ChoiceField(
+        choices=[("not_given", "not_given"), ("verified", "verified"), ("mismatch", "mismatch")],
+        help_text="What became of phone_last4.",
+    )
+    timeline = PublicEventSerializer(
+        many=True, allow_null=True, help_text="Event kinds and times, oldest first; null unless verified."
+    )

@@ -59,6 +59,7 @@ v1 = [
         views_backoffice.ConsultationAnswerView.as_view(),
         name="backoffice-consultation-answer",
     ),
+    path("tracking/<str:code>/", views.TrackingView.as_view(), name="tracking"),
 ]
 
 urlpatterns = [

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, parsers, serializers, status
-from rest_framework.exceptions import NotAcceptable, NotFound, ValidationError
+from rest_framework.exceptions import NotAcceptable, NotFound, Throttled, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 from rest_framework.permissions import AllowAny
@@ -35,6 +36,8 @@ from motcua.dossiers.services import (
     draft_update,
     submission_create,
 )
+from motcua.dossiers.tracking import TrackingLimited, dossier_track
+from motcua.ratelimit import client_address
 from motcua.workflow.models import ResultDocument
 from motcua.workflow.selectors import decisions_for_applicant, result_for_applicant, results_for_applicant
 from motcua.workflow.services import resubmit, withdraw
@@ -610,3 +613,42 @@ class SubmissionView(APIView):
         if ack.replayed and ack.dossier.procedure_id != procedure.pk:
             raise key_reused(ack)
         return Response(acknowledgement(ack))
+
+
+# --------------------------------------------------------------------------------------------------
+# Public tracking
+
+
+class TrackingView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["tracking"],
+        summary="Follow a dossier by its code (public, no personal data)",
+        description="The dossier code (or, before acceptance, the tracking reference) gives the procedure, "
+        "the receiving agency, the status, the stage, the times and the appointment, never who applied "
+        "nor what they submitted (R-TRK-1). With phone_last4 matching the applicant's phone number, the "
+        "timeline too. An unknown code and a malformed one answer the same 404. Lookups are limited per "
+        "client address, together with the portal's tracking page, and wrong phone numbers more so: "
+        "429 with Retry-After.",
+        parameters=[s.TrackingQuerySerializer],
+        responses={200: s.TrackingSerializer, **error_responses(400, 404, 429)},
+        auth=[],
+    )
+    def get(self, request, code: str):
+        params = s.TrackingQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        try:
+            found = dossier_track(
+                code=code,
+                client=client_address(request),
+                phone_last4=params.validated_data.get("phone_last4", ""),
+            )
+        except TrackingLimited as limited:
+            raise Throttled(wait=limited.retry_after) from None
+        if found is None:
+            raise NotFound()
+        response = Response(s.TrackingSerializer(found).data)
+        add_never_cache_headers(response)
+        return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,16 @@ def dossiers_of(*, user: User, status: str | None = None) -> QuerySet[Dossier]:
     return queryset
 
 
+def dossier_of_applicant_by_code(*, user: User, code: str) -> Dossier | None:
+    """The user's own submitted dossier with this code or reference, if any."""
+    found = (
+        Dossier.objects.filter(Q(code=code) | Q(reference=code), applicant=user)
+        .exclude(status=Dossier.Status.DRAFT)
+        .order_by()[:1]
+    )
+    return next(iter(found), None)
+
+
 def dossier_files(*, dossier: Dossier) -> QuerySet[DossierFile]:
     return dossier.files.select_related("component", "stored_file").order_by("component__order", "id")
 
@@ -62,6 +73,58 @@ def submitted_dossier_with_key(*, applicant: User, submission_key: str) -> Dossi
         .filter(applicant=applicant, submission_key=submission_key)
         .exclude(status=Dossier.Status.DRAFT)
         .first()
+    )
+
+
+# What a dossier code (R-CODE-1: agency identifier, date, sequence) or a reference can look like, once
+# spaces are removed and letters upper-cased: ASCII letters, digits, dots and dashes, at most 40.
+TRACKING_CODE = re.compile(r"[A-Z0-9][A-Z0-9.\-]{0,39}")
+
+
+def dossier_for_tracking(*, code: str) -> Dossier | None:
+    """The submitted dossier whose code, or reference (the only code before acceptance), is `code` (R-TRK-1).
+
+    None when there is none, and the same None without a query for anything no code can look like, so
+    that a malformed code and an unknown one cannot be told apart. Drafts have neither and are never
+    found. Codes are matched exactly, upper-cased, on their unique indexes. Loads the applicant's phone
+    and the form data for the second factor: the caller shows none of it.
+    """
+    normalised = "".join(code.split()).upper()
+    if not TRACKING_CODE.fullmatch(normalised):
+        return None
+    found = (
+        Dossier.objects.filter(Q(code=normalised) | Q(reference=normalised))
+        .exclude(status=Dossier.Status.DRAFT)
+        .select_related("procedure", "agency", "applicant")
+        .only(
+            "code",
+            "reference",
+            "status",
+            "stage",
+            "form_data",
+            "submitted_at",
+            "accepted_at",
+            "due_at",
+            "original_due_at",
+            "result_ready_at",
+            "ended_at",
+            "procedure__code",
+            "procedure__name",
+            "agency__code",
+            "agency__name",
+            "applicant__phone",
+        )
+        .order_by()[:1]  # one row at most; no sort that could steer the plan off the two unique indexes
+    )
+    return next(iter(found), None)
+
+
+def dossier_public_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
+    """The timeline as anyone with the second factor may see it: kinds and times, never the events' data."""
+    return (
+        dossier.events.exclude(kind=DossierEvent.Kind.CREATED)
+        .order_by("at", "id")
+        .only("kind", "at", "dossier")
     )
 
 

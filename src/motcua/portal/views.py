@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.catalog import eform
@@ -30,6 +31,7 @@ from motcua.dossiers.selectors import (
     dossier_file_for_applicant,
     dossier_files,
     dossier_for_applicant,
+    dossier_of_applicant_by_code,
     dossier_timeline,
     dossiers_of,
 )
@@ -42,11 +44,13 @@ from motcua.dossiers.services import (
     draft_create,
     draft_update,
 )
+from motcua.dossiers.tracking import MISMATCH, PHONE_LAST4, TrackingLimited, dossier_track
 from motcua.identity.models import User
 from motcua.notifications.models import InboxMessage
 from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
 from motcua.portal import forms
+from motcua.ratelimit import client_address
 from motcua.workflow.models import Decision, ResultDocument
 from motcua.workflow.selectors import (
     decisions_for_applicant,
@@ -157,14 +161,46 @@ def dossier_start(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def track(request: HttpRequest) -> HttpResponse:
-    """Find a dossier by its reference. Public tracking is not there yet: the applicant's own dossiers only."""
-    reference = _param(request, "ma", 40).upper()
-    if reference and request.user.is_authenticated:
-        found = dossiers_of(user=request.user).filter(reference=reference).first()
-        if found is not None:
-            return redirect("portal:dossier_detail", public_id=found.public_id)
-    return render(request, "portal/track.html", {"reference": reference}, status=404 if reference else 200)
+    """Public tracking by dossier code or reference, e.g. from a QR code (R-TRK-1); no personal data.
+
+    The last four digits of the applicant's phone number, if given, also show the timeline. The
+    applicant, logged in, is taken to their own dossier's page instead.
+    """
+    code = _param(request, "ma", 100)
+    phone = _param(request, "dien_thoai", 20)
+    context: dict[str, object] = {"code": code, "phone": phone, "phone_error": ""}
+    if not code:
+        return render(request, "portal/track.html", context)
+    if phone and not PHONE_LAST4.fullmatch(phone):
+        context["phone_error"] = _("Hãy nhập đúng 4 chữ số cuối của số điện thoại, ví dụ 5678.")
+    try:
+        found = dossier_track(
+            code=code,
+            client=client_address(request),
+            phone_last4="" if context["phone_error"] else phone,
+        )
+    except TrackingLimited as limited:
+        response = render(
+            request,
+            "portal/track_limited.html",
+            {"wrong_phone": limited.wrong_phone, "minutes": -(-limited.retry_after // 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    if found is not None and request.user.is_authenticated:
+        own = dossier_of_applicant_by_code(user=request.user, code=found.code)
+        if own is not None:
+            return redirect("portal:dossier_detail", public_id=own.public_id)
+    if found is not None and found.second_factor == MISMATCH:
+        context["phone_error"] = _(
+            "4 số cuối điện thoại không khớp với số của người nộp hồ sơ này. Hãy kiểm tra lại số đã đăng ký "
+            "khi nộp hồ sơ."
+        )
+    context["tracking"] = found
+    return render(request, "portal/track.html", context, status=200 if found is not None else 404)
 
 
 @require_GET

@@ -291,10 +291,15 @@ def test_submitted_dossier_can_no_longer_be_edited(procedure, applicant_client, 
 
 
 def test_tracking_by_reference_leads_to_own_dossier(procedure, applicant_client, stranger_client, ba_dinh):
+    """R-TRK-1: the applicant goes to their dossier's page; anyone else sees the public status only."""
     dossier = submitted_dossier(applicant_client, ba_dinh)
     response = applicant_client.get("/tra-cuu/", {"ma": dossier.reference.lower()})
     assert response["Location"] == url(dossier, "dossier_detail")
-    assert stranger_client.get("/tra-cuu/", {"ma": dossier.reference}).status_code == 404
+    public = stranger_client.get("/tra-cuu/", {"ma": dossier.reference})
+    assert public.status_code == 200
+    page = public.content.decode()
+    assert "Đang chờ tiếp nhận" in page
+    assert dossier.applicant.full_name not in page and "Nguyễn Minh An" not in page
 
 
 def test_inbox_shows_the_acknowledgement_and_marks_it_read(

@@ -90,12 +90,6 @@ def test_english_is_one_click_away(procedure):
     assert "What do you need to do?" in page
 
 
-def test_tracking_without_login_explains_how_to_see_a_dossier(procedure):
-    response = Client().get("/tra-cuu/", {"ma": "261120-ABC234"})
-    assert response.status_code == 404
-    assert "đăng nhập" in response.content.decode()
-
-
 def test_communes_of_a_province_for_the_address_script():
     data = Client().get("/dia-gioi/xa/", {"tinh": "1"}).json()
     assert any(c["name"] == "Phường Ba Đình" for c in data["communes"])

@@ -17,7 +17,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import Dossier
@@ -77,6 +80,11 @@ class TrackingLimited(Exception):
         super().__init__(retry_after)
         self.retry_after = retry_after
         self.wrong_phone = wrong_phone
+
+
+def tracking_url(*, code: str) -> str:
+    """The public tracking page of a dossier, absolute: what its QR code on printed forms leads to."""
+    return settings.SITE_URL.rstrip("/") + reverse("portal:track") + "?" + urlencode({"ma": code})
 
 
 def _timeliness(dossier: Dossier, now: datetime) -> tuple[str | None, str | None]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
     path("thu-tuc/<str:code>/bat-dau/", views.dossier_start, name="dossier_start"),
     path("tra-cuu/", views.track, name="track"),
+    path("tra-cuu/<str:code>/", views.track_code, name="track_code"),
     path("dia-gioi/xa/", views.communes, name="communes"),
     path(
         "dang-nhap/",

@@ -204,6 +204,12 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def track_code(request: HttpRequest, code: str) -> HttpResponse:
+    """/tra-cuu/<code>/, a form of link some printed codes may carry: the tracking page for that code."""
+    return redirect(reverse("portal:track") + "?" + urlencode({"ma": code[:100]}))
+
+
+@require_GET
 def communes(request: HttpRequest) -> JsonResponse:
     """The communes of one province, for the address field's small script."""
     items = [{"code": code, "name": name} for code, name in forms.communes_of(request.GET.get("tinh"))]

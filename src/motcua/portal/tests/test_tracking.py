@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, StoredFile
 from motcua.dossiers.tests.factories import DossierFactory
-from motcua.dossiers.tracking import LOOKUPS, WRONG_PHONE, WRONG_PHONE_PER_DOSSIER
+from motcua.dossiers.tracking import LOOKUPS, WRONG_PHONE, WRONG_PHONE_PER_DOSSIER, tracking_url
 from motcua.identity.tests.factories import CitizenFactory
 from motcua.portal.templatetags.portal import moment
 
@@ -293,3 +293,17 @@ def test_the_form_is_labelled_for_screen_readers_and_works_without_javascript(ac
     assert 'aria-describedby="ma-hint"' in page
     status = page_of(Client().get("/tra-cuu/", {"ma": CODE}))
     assert status.count('id="ma"') == 1 and status.count('id="dien_thoai"') == 1
+
+
+def test_the_qr_code_target_of_printed_forms_opens_the_status(accepted, settings):
+    """R-TRK-1: tracking_url() is what the QR code carries; /tra-cuu/<code>/ leads there too."""
+    settings.SITE_URL = "https://dichvucong.example.gov.vn/"
+    target = tracking_url(code=CODE)
+    assert target == f"https://dichvucong.example.gov.vn/tra-cuu/?ma={CODE}"
+
+    response = Client().get(target.removeprefix("https://dichvucong.example.gov.vn"))
+    assert response.status_code == 200 and CODE in page_of(response)
+
+    redirect = Client().get(f"/tra-cuu/{CODE}/")
+    assert redirect.status_code == 302 and redirect["Location"] == f"/tra-cuu/?ma={CODE}"
+    assert Client().get(f"/tra-cuu/{CODE}", follow=True).redirect_chain[-1][0] == f"/tra-cuu/?ma={CODE}"

@@ -116,6 +116,13 @@ class Dossier(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_recent"),
             models.Index(fields=["agency", "status", "check_due_at"], name="dossier_agency_queue"),
             models.Index(fields=["agency", "status", "due_at"], name="dossier_agency_due"),
+            # The queue's search by applicant (backoffice.selectors._search): from the applicants who have
+            # the name or citizen ID to their dossiers awaiting check, without reading their other ones.
+            models.Index(
+                fields=["applicant", "agency"],
+                condition=models.Q(status="submitted"),
+                name="dossier_awaiting_applicant",
+            ),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

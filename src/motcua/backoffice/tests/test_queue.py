@@ -60,8 +60,13 @@ def test_keyset_pages_cover_every_dossier_once_even_with_equal_deadlines(awaitin
     [
         ("KHOP-123", ["KHOP-123"]),
         ("khop-123", ["KHOP-123"]),
+        (" khop - 123 ", ["KHOP-123"]),
+        ("KHOP", []),  # a reference is matched whole
         ("Lê Thị", ["BY-NAME"]),
+        ("lê thị", ["BY-NAME"]),
+        ("Thị Cúc", ["BY-NAME"]),
         ("001185000777", ["BY-ID"]),
+        ("001185", []),  # a citizen ID is matched whole
         ("nobody", []),
     ],
 )
@@ -75,6 +80,16 @@ def test_search_finds_by_reference_applicant_name_or_citizen_id(awaiting, recept
     )
 
     assert refs(awaiting_check(official=receptionist, q=query, now=MONDAY_10)) == expected
+
+
+def test_search_finds_a_resubmitted_dossier_by_its_dossier_code(awaiting, receptionist):
+    """After a supplement the dossier awaits check again, with the code it got at acceptance (R-CODE-3)."""
+    awaiting(at(23, 14), reference="261120-AAAAAA", code="000.00.31.H26-261120-0003")
+    awaiting(at(23, 15), reference="261120-BBBBBB")
+
+    found = awaiting_check(official=receptionist, q="000.00.31.h26-261120-0003", now=MONDAY_10)
+
+    assert refs(found) == ["261120-AAAAAA"]
 
 
 def test_the_procedure_filter_keeps_only_that_procedure(awaiting, receptionist, agency):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from motcua.catalog.models import Agency, Procedure
@@ -59,6 +59,8 @@ def _awaiting(agency_ids: list[int]) -> QuerySet[Dossier]:
 
 # A reference (261123-K7QX2M) or a dossier code (000.00.31.H26-261123-0001): ASCII, with a dash and a digit.
 # A name has no digit and a citizen ID has only digits, so each search goes down one indexed path.
+# The trigram index serves a name search of at least this many characters (pg_trgm's trigrams).
+TRIGRAM = 3
 _CODE_LIKE = re.compile(r"(?=.*-)(?=.*[0-9])[A-Z0-9.\-]+")
 
 
@@ -77,6 +79,11 @@ def _search(queryset: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:
     code = "".join(q.split()).upper()
     if _CODE_LIKE.fullmatch(code):
         return queryset.filter(Q(reference=code) | Q(code=code))
+    if len(q) < TRIGRAM:
+        # Too short for the trigram index, and in a large share of names: read the queue in due order and
+        # look each applicant up. As a subquery per row, so the database cannot instead scan every account.
+        name = Subquery(User.objects.filter(pk=OuterRef("applicant_id")).values("full_name")[:1])
+        return queryset.alias(applicant_name=name).filter(applicant_name__icontains=q)
     return queryset.filter(applicant__full_name__icontains=q)
 
 

@@ -45,6 +45,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import tempfile
 import time
 import uuid
@@ -132,9 +133,8 @@ def admin_connection(url: str) -> psycopg.Connection:
         sys.exit(f"PostgreSQL is not reachable at {url}: {error}")
 
 
-def setup_django(url: str) -> None:
+def setup_django(url: str, work: Path) -> None:
     """Point motcua at the bench database (before Django reads its settings) and start Django."""
-    work = Path(tempfile.mkdtemp(prefix="motcua-bench-queue-"))
     os.environ["DATABASE_URL"] = f"{url.rstrip('/')}/{DB_NAME}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "motcua.settings"
     os.environ["MOTCUA_VAR_DIR"] = str(work)
@@ -725,8 +725,9 @@ def main() -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{DB_NAME}"')
     print(f"PostgreSQL {version}, database {DB_NAME}; {machine()}", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="motcua-bench-queue-"))  # MOTCUA_VAR_DIR: nothing is stored there
     try:
-        setup_django(args.pg)
+        setup_django(args.pg, work)
         from django.core.management import call_command
         from django.db import connection
 
@@ -757,6 +758,7 @@ def main() -> None:
         print(f"\n{machine()}")
         connection.close()
     finally:
+        shutil.rmtree(work, ignore_errors=True)
         if not args.keep:
             admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         admin.close()

@@ -32,7 +32,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
 
-    dependencies = [("identity", "0001_initial")]
+    dependencies = [("identity", "0002_delegation")]
 
     operations = [
         TrigramExtension(),  # pg_trgm; a no-op on other databases

@@ -9,9 +9,9 @@ Creates its own database (motcua_bench_queue), migrates it, and seeds it fast wi
 (--agencies agencies, 20 procedures), one applicant per 5 dossiers (Vietnamese names, citizen IDs,
 phones), --dossiers dossiers spread over the last two years and over agencies of very different sizes
 (the k-th largest gets a share of about 1/k: the largest 22 % with 50 agencies; about 5 % of each agency's
-awaiting check, the rest accepted with a dossier code and in later statuses, a few refused, withdrawn or
-awaiting a supplement, 2 % drafts) and their timeline events. Then VACUUM ANALYZE, as a deployment's
-autovacuum would have done by then.
+awaiting check, 2 % drafts, the rest mostly done with a dossier code; about 5 % still in progress, from
+the last weeks, and a few refused, rejected, withdrawn or closed), their timeline events, and the open
+processing step of each dossier in processing. Then VACUUM ANALYZE, as autovacuum would have done.
 
 Then it measures, in this process, through the Django test client (the full middleware stack, session
 login, template rendering; no network, no web server):
@@ -74,18 +74,20 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hòa", "
 PROVINCES = ["001", "079", "031", "048", "092", "038", "036", "040", "022", "026"]
 
 # Status mix of the dossiers that are not awaiting check: (status, share, accepted?, stage).
+# Those still in progress were submitted in the last weeks; the ended ones at any time in the two years.
 LATER = [
-    ("processing", 0.18, True, "specialist"),
-    ("processing", 0.04, True, "approval"),
-    ("processing", 0.02, True, "result"),
-    ("result_ready", 0.04, True, "return"),
-    ("done", 0.62, True, "return"),
+    ("processing", 0.025, True, "specialist"),
+    ("processing", 0.005, True, "approval"),
+    ("processing", 0.003, True, "result"),
+    ("result_ready", 0.01, True, "return"),
+    ("supplement_requested", 0.01, False, ""),
+    ("done", 0.827, True, "return"),
     ("rejected", 0.02, True, "specialist"),
     ("withdrawn", 0.01, True, "specialist"),
-    ("supplement_requested", 0.03, False, ""),
-    ("refused", 0.02, False, ""),
-    ("closed", 0.01, False, ""),
+    ("refused", 0.015, False, ""),
+    ("closed", 0.005, False, ""),
 ]
+IN_PROGRESS = {"processing", "result_ready", "supplement_requested"}
 AWAITING_SHARE = 0.05
 DRAFT_SHARE = 0.02
 
@@ -294,6 +296,7 @@ def seed_dossiers(args, seed, rng, agency_ids, agency_codes, procedure_ids, rule
     from django.db import connection
 
     from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.workflow.models import ProcessingStep
 
     first_applicant, citizen_ids, names, phones = applicants
     now = dt.datetime.now(tz=HANOI).replace(microsecond=0)
@@ -301,6 +304,7 @@ def seed_dossiers(args, seed, rng, agency_ids, agency_codes, procedure_ids, rule
     references: set[str] = set()
     sequences: dict[tuple[int, dt.date], int] = {}
     events: list[tuple] = []
+    steps: list[tuple] = []  # the open processing step of each dossier in processing
     awaiting_applicants: set[int] = set()
 
     def reference(day: dt.date) -> str:
@@ -341,31 +345,48 @@ def seed_dossiers(args, seed, rng, agency_ids, agency_codes, procedure_ids, rule
                     seed.awaiting_references.append(ref)
             else:
                 status, _share, accepted, stage = rng.choices(later, weights=weights)[0]
-                submitted = now - span * rng.random() - dt.timedelta(days=1)
+                if status in IN_PROGRESS and accepted:
+                    # Appointments from 2 days ago (late) to 12 days ahead; received 3-15 days before them.
+                    due = now + dt.timedelta(days=rng.uniform(-2, 12))
+                    accepted_at = min(
+                        due - dt.timedelta(days=rng.randint(3, 15)), now - dt.timedelta(hours=1)
+                    )
+                    submitted = accepted_at - dt.timedelta(hours=rng.uniform(1, 8))
+                elif status in IN_PROGRESS:
+                    submitted = now - dt.timedelta(days=rng.uniform(1, 15))
+                else:
+                    submitted = now - span * rng.random() - dt.timedelta(days=1)
+                    if accepted:
+                        accepted_at = submitted + dt.timedelta(hours=rng.uniform(1, 8))
+                        due = accepted_at + dt.timedelta(days=rng.randint(3, 15))
                 receipt, created = submitted, submitted - dt.timedelta(hours=2)
                 check_due = submitted + dt.timedelta(hours=8)
                 ref = reference(submitted.date())
-                if accepted:
-                    accepted_at = submitted + dt.timedelta(hours=rng.uniform(1, 8))
+                if accepted_at is not None and due is not None:
                     day = accepted_at.date()
                     seq = sequences[(agency, day)] = sequences.get((agency, day), 0) + 1
                     code = f"{agency_codes[agency]}-{day:%y%m%d}-{seq:04d}"
-                    due = original_due = accepted_at + dt.timedelta(days=rng.randint(3, 15))
+                    original_due = due
                     if rng.random() < 0.03:
                         due = original_due + dt.timedelta(days=3)  # an apology moved it
                     if status in ("result_ready", "done"):
-                        result_ready = accepted_at + (due - accepted_at) * rng.uniform(0.3, 1.15)
+                        ready = accepted_at + (due - accepted_at) * rng.uniform(0.3, 1.15)
+                        result_ready = min(ready, now - dt.timedelta(minutes=30))
                     if status == "done":
-                        ended = result_ready + dt.timedelta(days=rng.uniform(0, 3))
+                        ended = min(result_ready + dt.timedelta(days=rng.uniform(0, 3)), now)
                     elif status in ("rejected", "withdrawn"):
-                        ended = accepted_at + dt.timedelta(days=rng.uniform(1, 5))
+                        ended = min(accepted_at + dt.timedelta(days=rng.uniform(1, 5)), now)
                     if len(seed.codes) < 5000 and rng.random() < 0.01:
                         seed.codes.append((code, phones[applicant]))
                 elif status in ("refused", "closed"):
-                    ended = submitted + dt.timedelta(days=rng.uniform(0.2, 20))
+                    ended = min(submitted + dt.timedelta(days=rng.uniform(0.2, 20)), now)
                 elif len(seed.references) < 2000:
                     seed.references.append(ref)
             pk = n + 1
+            if status == "processing":
+                order = {"specialist": 1, "approval": 2, "result": 3}[stage]
+                role = "leader" if stage == "approval" else "specialist"
+                steps.append((pk, order, stage, role, 8, accepted_at, due))
             for kind, at in (("created", created), ("submitted", submitted), ("accepted", accepted_at),
                              ("result_ready", result_ready), (status, ended)):  # fmt: skip
                 if at is not None and kind in ("created", "submitted", "accepted", "result_ready", "done",
@@ -387,6 +408,8 @@ def seed_dossiers(args, seed, rng, agency_ids, agency_codes, procedure_ids, rule
             [args.dossiers + args.backlog],
         )
     copy_rows(DossierEvent, ["dossier_id", "kind", "at"], iter(events))
+    step_columns = ["dossier_id", "order", "kind", "role", "budget_hours", "received_at", "due_at"]
+    copy_rows(ProcessingStep, step_columns, iter(steps))
     # The measured agency's awaiting applicants, and citizens who have nothing awaiting there.
     for applicant in sorted(awaiting_applicants):
         seed.awaiting_citizen_ids.append(citizen_ids[applicant])

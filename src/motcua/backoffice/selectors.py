@@ -59,9 +59,9 @@ def _awaiting(agency_ids: list[int]) -> QuerySet[Dossier]:
 
 # A reference (261123-K7QX2M) or a dossier code (000.00.31.H26-261123-0001): ASCII, with a dash and a digit.
 # A name has no digit and a citizen ID has only digits, so each search goes down one indexed path.
+_CODE_LIKE = re.compile(r"(?=.*-)(?=.*[0-9])[A-Z0-9.\-]+")
 # The trigram index serves a name search of at least this many characters (pg_trgm's trigrams).
 TRIGRAM = 3
-_CODE_LIKE = re.compile(r"(?=.*-)(?=.*[0-9])[A-Z0-9.\-]+")
 
 
 def _search(queryset: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:

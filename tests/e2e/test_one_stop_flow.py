@@ -307,5 +307,12 @@ def test_a_dossier_goes_from_submission_to_the_returned_result(
     where = [next(i for i, line in enumerate(told) if kind in line) for kind in story]
     assert where == sorted(where), told
     expect(timeline.filter(has_text="Đã tiếp nhận hồ sơ")).to_contain_text(f"Mã hồ sơ: {dossier.code}")
-    # Public tracking by dossier code (R-TRK-1) is not on main yet (/tra-cuu/ only finds the applicant's
-    # own dossier by reference): when it lands, a browser without a login should look the code up there.
+    # Anyone, without a login, follows the dossier by its code (R-TRK-1): the status, never personal data.
+    stranger = page.context.browser.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN")
+    anyone = stranger.new_page()
+    anyone.goto(f"{live_server.url}/tra-cuu/?ma={dossier.code}")
+    expect(anyone.get_by_text("Đã trả kết quả", exact=True).first).to_be_visible()
+    expect(anyone.get_by_text(dossier.code).first).to_be_visible()
+    assert citizen.full_name not in anyone.content() and citizen.citizen_id not in anyone.content()
+    assert_accessible(anyone)
+    stranger.close()

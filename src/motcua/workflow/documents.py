@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.http import urlencode
 from vietnam_provinces import Province
 
 from motcua.catalog.models import Agency
@@ -31,16 +29,12 @@ from motcua.documents.forms import (
     Unit,
 )
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tracking import tracking_url
 from motcua.identity.models import User
 from motcua.workflow.models import Decision, ProcessingStep
 
 ONLINE_DELIVERY = "Trực tuyến, trong tài khoản trên Cổng dịch vụ công"
 FORM_OF = {kind: form for kind, (form, _symbol) in Decision.FORMS.items()}
-
-
-def tracking_url(code: str) -> str:
-    """The public tracking page of a dossier, printed and encoded in the forms' QR code (R-TRK-1)."""
-    return settings.SITE_URL.rstrip("/") + "/tra-cuu/?" + urlencode({"ma": code})
 
 
 def _place(agency: Agency) -> str:
@@ -61,7 +55,7 @@ def _header(dossier: Dossier, at: dt.datetime, number: str = "", signer: User | 
         date=timezone.localdate(at),
         number=number.partition("/")[0],
         signer_name=signer.display_name if signer else "",
-        tracking_url=tracking_url(dossier.code or dossier.reference or ""),
+        tracking_url=tracking_url(code=dossier.code or dossier.reference or ""),
         converted_by="motcua",
     )
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.models import Agency, Procedure
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import official_agency_ids
+from motcua.dossiers.selectors import dossier_search, official_agency_ids
 from motcua.identity.models import User
 from motcua.worktime.calendar import WorkCalendar
 from motcua.worktime.selectors import calendar_for
@@ -57,36 +56,6 @@ def _awaiting(agency_ids: list[int]) -> QuerySet[Dossier]:
     return Dossier.objects.filter(agency_id__in=agency_ids, status=Dossier.Status.SUBMITTED)
 
 
-# A reference (261123-K7QX2M) or a dossier code (000.00.31.H26-261123-0001): ASCII, with a dash and a digit.
-# A name has no digit and a citizen ID has only digits, so each search goes down one indexed path.
-_CODE_LIKE = re.compile(r"(?=.*-)(?=.*[0-9])[A-Z0-9.\-]+")
-# The trigram index serves a name search of at least this many characters (pg_trgm's trigrams).
-TRIGRAM = 3
-
-
-def _search(queryset: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:
-    """Keep the dossiers whose citizen ID, reference or dossier code is `q`, or whose applicant's name has it.
-
-    Which one `q` is follows from its shape, so the database can go straight to the matching rows through
-    an index (the citizen ID's and the codes' unique indexes, the trigram index on the upper-cased name on
-    PostgreSQL) instead of reading the whole queue of a large agency.
-    """
-    q = q.strip()
-    if not q:
-        return queryset
-    if q.isdigit():
-        return queryset.filter(applicant__citizen_id=q)
-    code = "".join(q.split()).upper()
-    if _CODE_LIKE.fullmatch(code):
-        return queryset.filter(Q(reference=code) | Q(code=code))
-    if len(q) < TRIGRAM:
-        # Too short for the trigram index, and in a large share of names: read the queue in due order and
-        # look each applicant up. As a subquery per row, so the database cannot instead scan every account.
-        name = Subquery(User.objects.filter(pk=OuterRef("applicant_id")).values("full_name")[:1])
-        return queryset.alias(applicant_name=name).filter(applicant_name__icontains=q)
-    return queryset.filter(applicant__full_name__icontains=q)
-
-
 def awaiting_check(
     *,
     official: User,
@@ -108,7 +77,7 @@ def awaiting_check(
     queryset = _awaiting(official_agency_ids(official=official))
     if procedure_code:
         queryset = queryset.filter(procedure__code=procedure_code)
-    queryset = _search(queryset, q)
+    queryset = dossier_search(queryset, q)
     if after is not None:
         due, last_id = after
         queryset = queryset.filter(Q(check_due_at__gt=due) | Q(check_due_at=due, id__gt=last_id))

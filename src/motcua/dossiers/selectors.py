@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from motcua.audit.services import audit_record
@@ -327,3 +327,35 @@ def revision_diff(*, dossier: Dossier, number: int | None = None) -> RevisionDif
         files=files,
         unchanged_files=unchanged,
     )
+
+
+# -- search in the officials' queues ---------------------------------------------------------------------
+
+# A reference (261123-K7QX2M) or a dossier code (000.00.31.H26-261123-0001): ASCII, with a dash and a digit.
+# A name has no digit and a citizen ID has only digits, so each search goes down one indexed path.
+_CODE_LIKE = re.compile(r"(?=.*-)(?=.*[0-9])[A-Z0-9.\-]+")
+TRIGRAM = 3  # names shorter than this cannot use the trigram index (pg_trgm's trigrams)
+
+
+def dossier_search(queryset: QuerySet, q: str, prefix: str = "") -> QuerySet:
+    """Keep the rows whose dossier's citizen ID, reference or code is `q`, or whose applicant's name has it.
+
+    `prefix` reaches the dossier from the queryset's model (e.g. "dossier__" for processing steps). Which
+    one `q` is follows from its shape, so the database goes straight to the matching rows through an index
+    (the citizen ID's and the codes' unique indexes, the trigram index on the name on PostgreSQL) instead
+    of reading the whole queue of a large agency.
+    """
+    q = q.strip()
+    if not q:
+        return queryset
+    if q.isdigit():
+        return queryset.filter(**{f"{prefix}applicant__citizen_id": q})
+    code = "".join(q.split()).upper()
+    if _CODE_LIKE.fullmatch(code):
+        return queryset.filter(Q(**{f"{prefix}reference": code}) | Q(**{f"{prefix}code": code}))
+    if len(q) < TRIGRAM:
+        # Too short for the trigram index, and in a large share of names: read the queue in due order and
+        # look each applicant up. As a subquery per row, so the database cannot instead scan every account.
+        name = Subquery(User.objects.filter(pk=OuterRef(f"{prefix}applicant_id")).values("full_name")[:1])
+        return queryset.alias(applicant_name=name).filter(applicant_name__icontains=q)
+    return queryset.filter(**{f"{prefix}applicant__full_name__icontains": q})

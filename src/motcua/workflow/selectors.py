@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Agency
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import dossier_for_applicant, dossier_for_official
+from motcua.dossiers.selectors import dossier_for_applicant, dossier_for_official, dossier_search
 from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import roles_held
 from motcua.workflow.models import Consultation, Decision, ProcessingStep, ResultDocument
@@ -115,18 +115,6 @@ def _agencies(roles: dict[str, set[int]], *wanted: str) -> set[int]:
 # -- the queues -----------------------------------------------------------------------------------------
 
 
-def _search(q: str, prefix: str) -> Q:
-    q = q.strip()
-    match = (
-        Q(**{f"{prefix}reference__iexact": q})
-        | Q(**{f"{prefix}code__iexact": q})
-        | Q(**{f"{prefix}applicant__full_name__icontains": q})
-    )
-    if q.isdigit():
-        match |= Q(**{f"{prefix}applicant__citizen_id": q})
-    return match
-
-
 def _filtered(queryset: QuerySet, filters: QueueFilters, prefix: str, deadline: str) -> QuerySet:
     if filters.procedure_code:
         queryset = queryset.filter(**{f"{prefix}procedure__code": filters.procedure_code})
@@ -136,7 +124,7 @@ def _filtered(queryset: QuerySet, filters: QueueFilters, prefix: str, deadline: 
         )
         queryset = queryset.filter(**{f"{deadline}__lt": next_day})
     if filters.q.strip():
-        queryset = queryset.filter(_search(filters.q, prefix))
+        queryset = dossier_search(queryset, filters.q, prefix)
     return queryset
 
 

@@ -324,7 +324,7 @@ def queue_counts(*, official: User, now: dt.datetime | None = None) -> QueueCoun
     dossiers = (
         Dossier.objects.filter(agency_id__in=all_agencies)
         # Only the rows some count takes: read through the (agency, status, …) indexes, not every dossier the
-        # agencies ever had (a large agency's 220,000 took 140 ms on the bench's million, bench/queue.py).
+        # agencies ever had (a large agency's 220,000 took 140 ms on the bench's million, bench/queues.py).
         .filter(
             Q(status__in=[Status.SUBMITTED, Status.RESULT_READY])
             | Q(status=Status.PROCESSING, due_at__lt=now)

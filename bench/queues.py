@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency of the back-office queue and of public tracking on a PostgreSQL database of many dossiers.
 
-    .venv/bin/python bench/queue.py [--dossiers 1000000] [--quick] [--agencies 50] [--requests 100]
+    .venv/bin/python bench/queues.py [--dossiers 1000000] [--quick] [--agencies 50] [--requests 100]
                                     [--backlog 0] [--pg postgres://postgres@127.0.0.1:5432]
                                     [--keep] [--reuse] [--explain]
 
@@ -28,13 +28,6 @@ p99 <= 30 ms), then drops the database (unless --keep). Not a test: nothing here
 
 from __future__ import annotations
 
-import sys
-
-# This file's name shadows the standard library's `queue` (which psycopg and logging import) while its
-# folder is first on sys.path, as it is for a script: take the folder off.
-if sys.path and sys.path[0] == __import__("os").path.dirname(__file__):
-    sys.path.pop(0)
-
 import argparse
 import bisect
 import datetime as dt
@@ -46,6 +39,7 @@ import platform
 import random
 import re
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -169,7 +163,7 @@ def copy_rows(model, columns: list[str], rows: Iterable[tuple]) -> int:
         elif field.empty_strings_allowed and not isinstance(field, models.JSONField):
             value = ""
         else:
-            sys.exit(f"bench/queue.py does not know how to fill {model.__name__}.{field.name}: add it")
+            sys.exit(f"bench/queues.py does not know how to fill {model.__name__}.{field.name}: add it")
         fill_columns.append(field.column)
         fill_values.append(value)
     names = ", ".join(f'"{c}"' for c in [*columns, *fill_columns])

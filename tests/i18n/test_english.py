@@ -174,6 +174,18 @@ def test_the_citizens_dossier_page_with_a_supplement_request_is_in_english(
     assert untranslated_chrome(page, [*catalogue_data(submitted), GUIDANCE]) == []
 
 
+def test_public_tracking_is_in_english_after_the_switch(client, receptionist, submitted):
+    """R-TRK-1's page, for anyone with the code: no login."""
+    services.accept(dossier=submitted, official=receptionist)
+    submitted.refresh_from_db()
+    page = in_english(client).get(reverse("portal:track"), {"ma": submitted.code}).content.decode()
+
+    assert "Current processing step" in page
+    assert "Being processed</strong>" in page
+    assert ">See the timeline</button>" in page
+    assert untranslated_chrome(page, catalogue_data(submitted)) == []
+
+
 def test_labels_made_at_import_follow_each_requests_language():
     """The workflow's action names and grounds for pausing are built once, when the code is loaded; they
     must still come out in the language of the page that shows them (the suspend form's choices)."""

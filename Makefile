@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format typecheck lock schema check-schema migrate clean
+.PHONY: demo test lint format typecheck lock schema check-schema migrate messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "motcua needs Python 3.11 or newer (found %s)" % sys.version.split()[0])'
@@ -54,6 +54,12 @@ schema: $(STAMP)
 check-schema: $(STAMP)
 	$(MANAGE) spectacular --file $(VENV)/openapi.yaml --validate --fail-on-warn
 	@diff -u docs/openapi.yaml $(VENV)/openapi.yaml || (echo "docs/openapi.yaml is out of date: run 'make schema' and commit it"; exit 1)
+
+# Refresh the English catalogue from the code (then translate its new entries, and run it again to compile).
+# --no-location --no-wrap --no-obsolete: one line per string and no line numbers, so diffs show real changes.
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en --ignore '.venv/*' --ignore 'bench/*' --no-location --no-wrap --no-obsolete
+	$(MANAGE) compilemessages -l en --ignore '.venv/*'
 
 # Regenerate the pinned lock from pyproject.toml (needs the network to PyPI).
 lock: $(STAMP)

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StoredFile(models.Model):
@@ -28,7 +29,8 @@ class Dossier(models.Model):
         DRAFT = "draft", _("Đang soạn")
         SUBMITTED = "submitted", _("Đang chờ tiếp nhận")
         SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ bổ sung")
-        REFUSED = "refused", _("Từ chối tiếp nhận")
+        # Context: English names the outcome "Refused" but the official's button "Refuse to accept".
+        REFUSED = "refused", pgettext_lazy("outcome", "Từ chối tiếp nhận")
         PROCESSING = "processing", _("Đang giải quyết")
         RESULT_READY = "result_ready", _("Đã có kết quả")
         DONE = "done", _("Đã trả kết quả")
@@ -166,7 +168,7 @@ class DossierEvent(models.Model):
         ACCEPTED = "accepted", _("Đã tiếp nhận hồ sơ")
         SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung hồ sơ")
         RESUBMITTED = "resubmitted", _("Đã nộp bổ sung")
-        REFUSED = "refused", _("Từ chối tiếp nhận")
+        REFUSED = "refused", pgettext_lazy("outcome", "Từ chối tiếp nhận")
         TRANSFERRED = "transferred", _("Chuyển xử lý")
         APOLOGY = "apology", _("Xin lỗi, hẹn lại ngày trả kết quả")
         SUSPENDED = "suspended", _("Tạm dừng tính thời hạn giải quyết")

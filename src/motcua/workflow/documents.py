@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from vietnam_provinces import Province
 
 from motcua.catalog.models import Agency
@@ -164,6 +164,8 @@ def _name(user: User | None) -> str:
     return user.display_name if user else ""
 
 
+# The forms' wording is Vietnamese by law: labels taken from the models must not follow the page's language.
+@translation.override("vi")
 def control_sheet(dossier: Dossier) -> ControlSheet:
     """Form 06: every hand-over with its times and early / on time / late (R-PROC-3)."""
     steps: Sequence[ProcessingStep] = list(
@@ -215,6 +217,8 @@ def control_sheet(dossier: Dossier) -> ControlSheet:
     )
 
 
+# The forms' wording is Vietnamese by law: labels taken from the models must not follow the page's language.
+@translation.override("vi")
 def tracking_book(*, agency: Agency, start: dt.date, end: dt.date) -> TrackingBook:
     """Form 07: the dossiers the agency accepted in start..end, by their entry number (R-FORM-1)."""
     tz = timezone.get_current_timezone()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DossierCodeSequence(models.Model):
@@ -51,13 +52,15 @@ class Decision(models.Model):
     """A decision recorded on a dossier, with the form it produces (R-FORM-1)."""
 
     class Kind(models.TextChoices):
-        ACCEPT = "accept", _("Tiếp nhận hồ sơ")
+        # Context "decision": Vietnamese names the decision and its button alike; English needs a noun here
+        # ("Dossier accepted", a heading on the citizen's page) and a verb on the button ("Accept the dossier").
+        ACCEPT = "accept", pgettext_lazy("decision", "Tiếp nhận hồ sơ")
         SUPPLEMENT = "supplement", _("Yêu cầu bổ sung, hoàn thiện hồ sơ")
-        REFUSE = "refuse", _("Từ chối tiếp nhận")
+        REFUSE = "refuse", pgettext_lazy("decision", "Từ chối tiếp nhận")
         REJECT = "reject", _("Không đủ điều kiện giải quyết")
-        APOLOGY = "apology", _("Xin lỗi và hẹn lại ngày trả kết quả")
-        SUSPEND = "suspend", _("Tạm dừng tính thời hạn")
-        RESUME = "resume", _("Tiếp tục tính thời hạn")
+        APOLOGY = "apology", pgettext_lazy("decision", "Xin lỗi và hẹn lại ngày trả kết quả")
+        SUSPEND = "suspend", pgettext_lazy("decision", "Tạm dừng tính thời hạn")
+        RESUME = "resume", pgettext_lazy("decision", "Tiếp tục tính thời hạn")
         WITHDRAW = "withdraw", _("Dừng giải quyết theo yêu cầu")
         CLOSE = "close", _("Đóng hồ sơ do không bổ sung")
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Agency
@@ -104,22 +105,23 @@ ACTION_STAGE: dict[str, str | None] = {
 }
 # What may still happen while the clock is paused (R-PROC-6): the work itself waits for the applicant.
 WHILE_SUSPENDED = frozenset({"resume", "reject", "request_supplement"})
+# Lazy: built at import, read in the language of each request (they name buttons and radio choices).
 ACTION_LABELS = {
-    "accept": _("Tiếp nhận hồ sơ"),
-    "request_supplement": _("Yêu cầu bổ sung"),
-    "refuse": _("Từ chối tiếp nhận"),
-    "assign": _("Phân công xử lý"),
-    "consult": _("Lấy ý kiến cơ quan khác"),
-    "attach_result": _("Đính kèm kết quả"),
-    "submit_for_approval": _("Trình phê duyệt"),
-    "approve": _("Phê duyệt"),
-    "send_back": _("Trả lại để xử lý lại"),
-    "issue_result": _("Ban hành kết quả"),
-    "return_result": _("Trả kết quả"),
-    "reject": _("Không đủ điều kiện giải quyết"),
-    "apologise": _("Xin lỗi, hẹn lại ngày trả"),
-    "suspend": _("Tạm dừng tính thời hạn"),
-    "resume": _("Tiếp tục tính thời hạn"),
+    "accept": gettext_lazy("Tiếp nhận hồ sơ"),
+    "request_supplement": gettext_lazy("Yêu cầu bổ sung"),
+    "refuse": gettext_lazy("Từ chối tiếp nhận"),
+    "assign": gettext_lazy("Phân công xử lý"),
+    "consult": gettext_lazy("Lấy ý kiến cơ quan khác"),
+    "attach_result": gettext_lazy("Đính kèm kết quả"),
+    "submit_for_approval": gettext_lazy("Trình phê duyệt"),
+    "approve": gettext_lazy("Phê duyệt"),
+    "send_back": gettext_lazy("Trả lại để xử lý lại"),
+    "issue_result": gettext_lazy("Ban hành kết quả"),
+    "return_result": gettext_lazy("Trả kết quả"),
+    "reject": gettext_lazy("Không đủ điều kiện giải quyết"),
+    "apologise": gettext_lazy("Xin lỗi, hẹn lại ngày trả"),
+    "suspend": gettext_lazy("Tạm dừng tính thời hạn"),
+    "resume": gettext_lazy("Tiếp tục tính thời hạn"),
 }
 
 
@@ -817,7 +819,9 @@ def withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> Decision
                     ]
                 )
         now = timezone.now()
-        status_label = str(d.get_status_display())
+        # Printed on the stop notice (Form 05), a Vietnamese legal text whatever language the applicant uses.
+        with translation.override("vi"):
+            status_label = str(d.get_status_display())
         _end(d, Status.WITHDRAWN, now, applicant, _("Dừng theo yêu cầu của người nộp."))
         decision = _decide(
             d,
@@ -1198,9 +1202,9 @@ def apologise(*, dossier: Dossier, official: User, reason: str, new_due_at: dt.d
 # -- pausing the clock (R-PROC-6) ------------------------------------------------------------------------
 
 SUSPEND_REASONS = {
-    "fee": _("Chờ người nộp thực hiện nghĩa vụ tài chính"),
-    "applicant": _("Chờ người nộp cung cấp thông tin, giấy tờ theo quy định chuyên ngành"),
-    "verification": _("Chờ kết quả xác minh, giám định theo quy định"),
+    "fee": gettext_lazy("Chờ người nộp thực hiện nghĩa vụ tài chính"),
+    "applicant": gettext_lazy("Chờ người nộp cung cấp thông tin, giấy tờ theo quy định chuyên ngành"),
+    "verification": gettext_lazy("Chờ kết quả xác minh, giám định theo quy định"),
 }
 
 

@@ -529,6 +529,7 @@ def test_a_consulted_agency_opens_and_answers_the_dossier_a_third_agency_cannot_
     assert submitted.code in client.get("/mot-cua/xin-y-kien/").content.decode()
     page = client.get(url(submitted)).content.decode()
     assert "Xin ý kiến về hộ tịch gốc" in page
+    assert f"hỏi ý kiến {other_agency.name}; hạn trả lời" in page  # who is asked, not left blank
     assert f'data-consultation="{consultation.pk}"' in page
     assert buttons(page) == set()  # nothing of the lead agency's decisions
     assert client.get(file_url).status_code == 200

@@ -990,6 +990,53 @@ class QueuePageSerializer(serializers.Serializer):
     results = QueueRowSerializer(many=True)
 
 
+class WorkQueueQuerySerializer(QueueQuerySerializer):
+    """Filters and the page of one of the officials' work queues."""
+
+    status = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="my-work: the step's kind (specialist, result); overdue: the dossier's status (submitted, "
+        "processing). Ignored elsewhere.",
+    )
+    due_by = serializers.DateField(
+        required=False, help_text="Only deadlines on or before this day (YYYY-MM-DD)."
+    )
+
+
+class WorkRowSerializer(serializers.Serializer):
+    """A dossier in a work queue, with the deadline that puts it there and the working time left."""
+
+    dossier = DossierSerializer()
+    applicant_name = serializers.CharField(source="dossier.applicant.display_name")
+    deadline = serializers.DateTimeField(
+        help_text="The step's, the appointment's or the consultation's deadline."
+    )
+    remaining_seconds = serializers.SerializerMethodField(
+        help_text="Working seconds left until the deadline on the agency's calendar; negative once passed."
+    )
+    state = serializers.CharField(help_text="overdue, due_soon or ok.")
+    step = serializers.CharField(
+        source="step.kind", default=None, allow_null=True, help_text="The open step's kind."
+    )
+    assignee = serializers.CharField(source="step.assignee.username", default=None, allow_null=True)
+    consultation = serializers.IntegerField(source="consultation.pk", default=None, allow_null=True)
+
+    def get_remaining_seconds(self, row) -> int:
+        return int(row.remaining.total_seconds())
+
+
+class WorkPageSerializer(serializers.Serializer):
+    """One page of a work queue, most urgent first."""
+
+    next = serializers.URLField(allow_null=True, help_text="The next page; null on the last.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Every queue's size for this official."
+    )
+    results = WorkRowSerializer(many=True)
+
+
 class ApplicantSerializer(serializers.Serializer):
     """Who submitted the dossier (reading it is audited, R-PRIV-2)."""
 

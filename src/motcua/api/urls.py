@@ -26,6 +26,11 @@ v1 = [
     path("submissions/", views.SubmissionView.as_view(), name="submission-create"),
     path("backoffice/dossiers/", views_backoffice.QueueView.as_view(), name="backoffice-queue"),
     path(
+        "backoffice/queues/<str:name>/",
+        views_backoffice.WorkQueueView.as_view(),
+        name="backoffice-work-queue",
+    ),
+    path(
         "backoffice/dossiers/<uuid:public_id>/",
         views_backoffice.OfficialDossierView.as_view(),
         name="backoffice-dossier",

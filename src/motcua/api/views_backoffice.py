@@ -50,6 +50,7 @@ from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_file_for_official, dossier_for_official
 from motcua.identity.models import User
+from motcua.workflow import selectors as workflow_selectors
 from motcua.workflow import services
 from motcua.workflow.models import Consultation, ResultDocument
 from motcua.workflow.selectors import result_for_official
@@ -203,6 +204,57 @@ class QueueView(BackofficeView):
         ).data
         counts = asdict(awaiting_check_counts(official=request.user))
         return Response({"next": next_url, "counts": counts, "results": rows})
+
+
+# The work queues by their URL name (the awaiting-check queue is QueueView above).
+WORK_QUEUES = {
+    "my-work": workflow_selectors.my_work,
+    "approval": workflow_selectors.awaiting_approval,
+    "to-return": workflow_selectors.awaiting_return,
+    "overdue": workflow_selectors.overdue,
+    "consultations": workflow_selectors.consultations_to_answer,
+}
+
+
+class WorkQueueView(BackofficeView):
+    @extend_schema(
+        tags=[TAG],
+        summary="One of my work queues: my-work, approval, to-return, overdue or consultations",
+        description="The same queues as the back office's pages, most urgent first, with the deadline that "
+        "puts each dossier there and the working time left. Pages by keyset: follow `next` until it is null.",
+        parameters=[s.WorkQueueQuerySerializer],
+        responses={200: s.WorkPageSerializer, **error_responses(400, 401, 403, 404, e403=BACKOFFICE_403)},
+        examples=[OFFICIALS_ONLY_EXAMPLE],
+    )
+    def get(self, request, name: str):
+        list_page = WORK_QUEUES.get(name)
+        if list_page is None:
+            raise NotFound(
+                _("Không có hàng đợi này. Hãy dùng: %(names)s.") % {"names": ", ".join(WORK_QUEUES)}
+            )
+        params = s.WorkQueueQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        filters = workflow_selectors.QueueFilters(
+            procedure_code=query.get("procedure", ""),
+            status=query.get("status", ""),
+            due_by=query.get("due_by"),
+            q=query.get("q", ""),
+        )
+        page = list_page(
+            official=request.user,
+            filters=filters,
+            after=decode_cursor(query.get("cursor", "")),
+            limit=query["limit"],
+        )
+        next_url = None
+        if page.next_after is not None:
+            next_url = replace_query_param(
+                request.build_absolute_uri(), "cursor", encode_cursor(page.next_after)
+            )
+        counts = workflow_selectors.queue_counts(official=request.user).counts
+        results = s.WorkRowSerializer(page.rows, many=True).data
+        return Response({"next": next_url, "counts": counts, "results": results})
 
 
 # --------------------------------------------------------------------------------------------------

@@ -604,3 +604,27 @@ def test_a_consultation_that_does_not_exist_is_404(specialist):
     )
 
     assert_error_shape(response, 404, "not_found")
+
+
+# --- the work queues as list endpoints -----------------------------------------------------------------
+
+
+def test_the_work_queues_are_list_endpoints_with_the_page_links(assigned, specialist, leader, citizen):
+    """Issue 3: queues as list endpoints; each answers what the back office's page shows."""
+    mine = client_for(specialist).get("/api/v1/backoffice/queues/my-work/")
+    assert mine.status_code == 200, mine.content
+    body = mine.json()
+    assert [r["dossier"]["code"] for r in body["results"]] == [assigned.code]
+    row = body["results"][0]
+    assert row["step"] == "specialist" and row["assignee"] == specialist.username
+    assert row["state"] in {"ok", "due_soon", "overdue"} and isinstance(row["remaining_seconds"], int)
+    assert body["counts"]["my_work"] == 1 and body["next"] is None
+
+    assert client_for(leader).get("/api/v1/backoffice/queues/approval/").json()["results"] == []
+    searched = client_for(specialist).get("/api/v1/backoffice/queues/my-work/", {"q": citizen.citizen_id})
+    assert len(searched.json()["results"]) == 1
+    assert_error_shape(client_for(specialist).get("/api/v1/backoffice/queues/khong-co/"), 404, "not_found")
+    bad = client_for(specialist).get("/api/v1/backoffice/queues/overdue/", {"due_by": "hôm nay", "limit": "0"})
+    errors = assert_error_shape(bad, 400, "invalid_request")["errors"]
+    assert {e["field"] for e in errors} == {"due_by", "limit"}  # every problem at once
+    assert_error_shape(client_for(citizen).get("/api/v1/backoffice/queues/my-work/"), 403, "officials_only")

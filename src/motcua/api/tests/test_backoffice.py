@@ -624,7 +624,9 @@ def test_the_work_queues_are_list_endpoints_with_the_page_links(assigned, specia
     searched = client_for(specialist).get("/api/v1/backoffice/queues/my-work/", {"q": citizen.citizen_id})
     assert len(searched.json()["results"]) == 1
     assert_error_shape(client_for(specialist).get("/api/v1/backoffice/queues/khong-co/"), 404, "not_found")
-    bad = client_for(specialist).get("/api/v1/backoffice/queues/overdue/", {"due_by": "hôm nay", "limit": "0"})
+    bad = client_for(specialist).get(
+        "/api/v1/backoffice/queues/overdue/", {"due_by": "hôm nay", "limit": "0"}
+    )
     errors = assert_error_shape(bad, 400, "invalid_request")["errors"]
     assert {e["field"] for e in errors} == {"due_by", "limit"}  # every problem at once
     assert_error_shape(client_for(citizen).get("/api/v1/backoffice/queues/my-work/"), 403, "officials_only")

@@ -36,6 +36,7 @@ from motcua.dossiers.selectors import (
     dossier_for_official,
     revision_diff,
 )
+from motcua.dossiers.services import dossier_check as automatic_check
 from motcua.identity.models import OfficialRole, User
 from motcua.workflow import selectors, services
 from motcua.workflow.models import Decision, ProcessingStep
@@ -236,6 +237,10 @@ def _dossier_page(
         "rows": eform.fields_for_display(dossier.procedure.eform_schema, dossier.form_data),
         "files": files,
         "allowed": allowed,
+        # R-ACK-1 again, now: the e-form, the required components, every file's type, size and presence.
+        "auto_problems": automatic_check(dossier, files=files)[1]
+        if dossier.status == Dossier.Status.SUBMITTED
+        else None,
         "suspend_grounds": list(services.SUSPEND_REASONS.items()),
         "at_reception": dossier.status == Dossier.Status.SUBMITTED,
         "marks": marks,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from motcua.audit.models import AuditEvent
 from motcua.backoffice import views
+from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_file_add
 from motcua.dossiers.tests.factories import DossierFactory
@@ -194,3 +195,26 @@ def test_the_check_page_previews_a_pdf_inline_and_the_preview_is_an_audited_read
     assert preview["Content-Disposition"].startswith("inline")
     assert client.get(url)["Content-Disposition"].startswith("attachment")
     assert AuditEvent.objects.filter(action="dossier.read", data__purpose="file").count() == 2
+
+
+def test_the_check_page_shows_the_automatic_check_and_a_file_gone_missing_R_ACK_1(
+    client, receptionist, procedure, citizen, pdf_bytes
+):
+    """The check screen shows the automatic check results, run again as the official opens the dossier."""
+    from motcua.dossiers import storage
+
+    dossier = DossierFactory(procedure=procedure, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
+    dossier_file = dossier_file_add(
+        dossier=dossier, applicant=citizen, component_code="don", original_name="don.pdf", chunks=[pdf_bytes]
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=Dossier.Status.SUBMITTED, submitted_at=timezone.now(), check_due_at=timezone.now()
+    )
+    client.force_login(receptionist)
+
+    page = client.get(check_url(dossier)).content.decode()
+    assert "Kết quả kiểm tra tự động" in page and "Đạt</strong>" in page
+
+    storage.blob_path(dossier_file.stored_file.sha256).unlink()
+    page = client.get(check_url(dossier)).content.decode()
+    assert "Có vấn đề</strong>" in page and "Không tìm thấy tệp “don.pdf”" in page

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "motcua.worktime",
     "motcua.dossiers",
     "motcua.workflow",
+    "motcua.signatures",
     "motcua.reports",
     "motcua.notifications",
     "motcua.documents",
@@ -140,6 +141,9 @@ MOTCUA_STORAGE_DIR = env_path("MOTCUA_STORAGE_DIR", VAR_DIR / "storage")
 # Hard cap on any single upload, whatever the catalog says (bytes).
 MOTCUA_MAX_UPLOAD_BYTES = env_int("MOTCUA_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
 MEDIA_ROOT = MOTCUA_STORAGE_DIR
+# The demo/test PKI (make_demo_pki) and the base URL its certificates name for CRL and OCSP.
+MOTCUA_PKI_DIR = env_path("MOTCUA_PKI_DIR", VAR_DIR / "pki")
+MOTCUA_PKI_BASE_URL = env_str("MOTCUA_PKI_BASE_URL", "http://127.0.0.1:8731/")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -12,16 +12,12 @@ from motcua.catalog.models import Agency, Procedure
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_search, official_agency_ids
 from motcua.identity.models import User
+from motcua.workflow.selectors import CHECK_DUE_SOON, deadline_state
 from motcua.worktime.calendar import WorkCalendar
 from motcua.worktime.selectors import calendar_for
 
-# R-CHK-3: a check with this much working time left, or less, is "due soon".
-DUE_SOON = timedelta(hours=2)
+DUE_SOON = CHECK_DUE_SOON  # R-CHK-3
 MAX_LIMIT = 200
-
-OVERDUE = "overdue"
-DUE_SOON_STATE = "due_soon"
-OK = "ok"
 
 
 @dataclass(frozen=True)
@@ -45,11 +41,7 @@ class QueueCounts:
 
 
 def check_state(remaining: timedelta) -> str:
-    if remaining < timedelta(0):
-        return OVERDUE
-    if remaining <= DUE_SOON:
-        return DUE_SOON_STATE
-    return OK
+    return deadline_state(remaining, CHECK_DUE_SOON)
 
 
 def _awaiting(agency_ids: list[int]) -> QuerySet[Dossier]:

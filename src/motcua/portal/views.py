@@ -59,16 +59,11 @@ from motcua.workflow.selectors import (
     result_for_applicant,
     results_for_applicant,
 )
-from motcua.workflow.services import resubmit, withdraw
+from motcua.workflow.services import WITHDRAWABLE, resubmit, withdraw
 
 PAGE_SIZE = 20
 SUBMISSION_KEY = re.compile(r"[\x21-\x7e]{1,100}")  # what the review page generates: printable ASCII
 FILE_ID = re.compile(r"[0-9]{1,18}")
-# The statuses in which the applicant may stop a dossier (R-STOP-1), as workflow.services.withdraw allows;
-# the service has the last word (it also refuses once a result has gone for signing).
-WITHDRAWABLE = frozenset(
-    {Dossier.Status.SUBMITTED, Dossier.Status.SUPPLEMENT_REQUESTED, Dossier.Status.PROCESSING}
-)
 REASON_MAX = 2000
 APPOINTMENT_STATUSES = frozenset(
     {Dossier.Status.PROCESSING, Dossier.Status.RESULT_READY, Dossier.Status.DONE}
@@ -228,19 +223,9 @@ def _own(request: HttpRequest, public_id: uuid.UUID) -> Dossier:
         raise Http404(_("Không tìm thấy hồ sơ này trong tài khoản của bạn.")) from None
 
 
-def _save_and_attach(request: HttpRequest, dossier: Dossier) -> tuple[Dossier, list[Problem]]:
-    """Every button of the edit page keeps what was typed and uploads every file chosen."""
+def _attach_uploads(request: HttpRequest, dossier: Dossier) -> list[Problem]:
+    """Attach every file chosen on the page, one per component; the problems of those refused."""
     problems: list[Problem] = []
-    try:
-        dossier = draft_update(
-            dossier=dossier,
-            applicant=request.user,
-            form_data=forms.data_from_post(
-                dossier.procedure.eform_schema, request.POST, prefilled=dossier.prefilled
-            ),
-        )
-    except DossierError as error:
-        return dossier, error.problems
     for component in dossier.procedure.components.all():
         upload = request.FILES.get(f"file-{component.code}")
         if upload is None:
@@ -257,7 +242,22 @@ def _save_and_attach(request: HttpRequest, dossier: Dossier) -> tuple[Dossier, l
             problems.extend(error.problems)
         else:
             messages.success(request, _("Đã tải lên tệp “%(name)s”.") % {"name": upload.name})
-    return dossier, problems
+    return problems
+
+
+def _save_and_attach(request: HttpRequest, dossier: Dossier) -> tuple[Dossier, list[Problem]]:
+    """Every button of the edit page keeps what was typed and uploads every file chosen."""
+    try:
+        dossier = draft_update(
+            dossier=dossier,
+            applicant=request.user,
+            form_data=forms.data_from_post(
+                dossier.procedure.eform_schema, request.POST, prefilled=dossier.prefilled
+            ),
+        )
+    except DossierError as error:
+        return dossier, error.problems
+    return dossier, _attach_uploads(request, dossier)
 
 
 def _edit_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) -> HttpResponse:
@@ -573,24 +573,7 @@ def _save_supplement(request: HttpRequest, dossier: Dossier) -> tuple[Dossier, l
             )
         except DossierError as error:
             return dossier, error.problems
-    problems: list[Problem] = []
-    for component in dossier.procedure.components.all():
-        upload = request.FILES.get(f"file-{component.code}")
-        if upload is None:
-            continue
-        try:
-            dossier_file_add(
-                dossier=dossier,
-                applicant=request.user,
-                component_code=component.code,
-                original_name=upload.name,
-                chunks=upload.chunks(),
-            )
-        except DossierError as error:
-            problems.extend(error.problems)
-        else:
-            messages.success(request, _("Đã tải lên tệp “%(name)s”.") % {"name": upload.name})
-    return dossier, problems
+    return dossier, _attach_uploads(request, dossier)
 
 
 def _supplement_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) -> HttpResponse:

@@ -30,6 +30,8 @@ Kind = ProcessingStep.Kind
 
 # A deadline with one working day or less left is "due soon": R-LATE-1 wants the apology at least that early.
 DUE_SOON = dt.timedelta(hours=8)
+# R-CHK-3: an officials' check with this much working time left, or less, is "due soon".
+CHECK_DUE_SOON = dt.timedelta(hours=2)
 MAX_LIMIT = 200
 
 OVERDUE = "overdue"
@@ -92,10 +94,11 @@ class QueueCounts:
         return [(name, self.counts.get(name, 0)) for name, roles in QUEUE_ROLES.items() if roles & self.roles]
 
 
-def deadline_state(remaining: dt.timedelta) -> str:
+def deadline_state(remaining: dt.timedelta, due_soon: dt.timedelta = DUE_SOON) -> str:
+    """OVERDUE once the deadline has passed, DUE_SOON_STATE with `due_soon` working time left or less, else OK."""
     if remaining < dt.timedelta(0):
         return OVERDUE
-    if remaining <= DUE_SOON:
+    if remaining <= due_soon:
         return DUE_SOON_STATE
     return OK
 

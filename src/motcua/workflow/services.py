@@ -103,6 +103,9 @@ ACTION_STAGE: dict[str, str | None] = {
     "suspend": None,
     "resume": None,
 }
+# The statuses in which the applicant may stop a dossier (R-STOP-1); withdraw() also refuses once a result
+# has gone for approval.
+WITHDRAWABLE = frozenset({Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.PROCESSING})
 # What may still happen while the clock is paused (R-PROC-6): the work itself waits for the applicant.
 WHILE_SUSPENDED = frozenset({"resume", "reject", "request_supplement"})
 # Lazy: built at import, read in the language of each request (they name buttons and radio choices).
@@ -795,7 +798,7 @@ def withdraw(*, dossier: Dossier, applicant: User, reason: str = "") -> Decision
             .select_related("procedure", "agency", "applicant")
             .get(pk=dossier.pk, applicant=applicant)
         )
-        if d.status not in {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.PROCESSING}:
+        if d.status not in WITHDRAWABLE:
             raise DossierError(
                 [
                     Problem(

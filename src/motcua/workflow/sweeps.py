@@ -23,11 +23,11 @@ from motcua.dossiers.models import Dossier
 from motcua.identity.models import OfficialRole, User
 from motcua.notifications.services import notify
 from motcua.workflow.models import DeadlineAlert, Decision
+from motcua.workflow.selectors import CHECK_DUE_SOON, DUE_SOON, DUE_SOON_STATE, OVERDUE, deadline_state
 from motcua.workflow.services import close_unanswered_supplements
 from motcua.worktime.selectors import calendar_for
 
-DUE_SOON = dt.timedelta(hours=2)  # R-CHK-3, as the queue shows it
-APOLOGY_LEAD = dt.timedelta(hours=8)  # R-LATE-1: one working day before the due date
+APOLOGY_LEAD = DUE_SOON  # R-LATE-1: one working day before the due date, as the queues show it
 # Only dossiers whose deadline is this close in calendar time can be within the working-time thresholds.
 HORIZON = dt.timedelta(days=10)
 
@@ -86,13 +86,8 @@ def sweep_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
     for dossier in awaiting.filter(check_due_at__lte=now + HORIZON).order_by("check_due_at")[:5000]:
         assert dossier.check_due_at is not None
         left = remaining(dossier, dossier.check_due_at)
-        kind = (
-            Kind.CHECK_OVERDUE
-            if left < dt.timedelta(0)
-            else Kind.CHECK_DUE_SOON
-            if left <= DUE_SOON
-            else None
-        )
+        state = deadline_state(left, CHECK_DUE_SOON)
+        kind = {OVERDUE: Kind.CHECK_OVERDUE, DUE_SOON_STATE: Kind.CHECK_DUE_SOON}.get(state)
         if kind and _record(dossier, kind, now):
             found[(dossier.agency_id, kind)].append(dossier)
     processing = (

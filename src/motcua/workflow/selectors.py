@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When
 from django.utils import timezone
@@ -171,6 +173,22 @@ class _Clock:
 _DOSSIER_RELATED = ("dossier__procedure", "dossier__agency", "dossier__applicant")
 
 
+def _page(
+    queryset: QuerySet,
+    filters: QueueFilters,
+    prefix: str,
+    deadline: str,
+    after: tuple[dt.datetime, int] | None,
+    limit: int,
+    now: dt.datetime | None,
+    make_row: Callable[[_Clock, Any], WorkRow],
+) -> WorkPage:
+    """Filter a queue, take one keyset page by `deadline`, and turn each row into a WorkRow."""
+    found, next_after = _keyset(_filtered(queryset, filters, prefix, deadline), deadline, after, limit)
+    clock = _Clock(now or timezone.now())
+    return WorkPage([make_row(clock, item) for item in found], next_after)
+
+
 def _my_work_filter(official: User, roles: dict[str, set[int]]) -> Q:
     """Open steps assigned to the official, and the unassigned ones the official may take (a specialist
     step: its agency's specialists and leaders; a result step: its agency's specialists)."""
@@ -227,9 +245,16 @@ def my_work(
     )
     if filters.status in {Kind.SPECIALIST, Kind.RESULT}:
         queryset = queryset.filter(kind=filters.status)
-    steps, next_after = _keyset(_filtered(queryset, filters, "dossier__", "due_at"), "due_at", after, limit)
-    clock = _Clock(now or timezone.now())
-    return WorkPage([clock.row(s.dossier, s.due_at, step=s) for s in steps], next_after)
+    return _page(
+        queryset,
+        filters,
+        "dossier__",
+        "due_at",
+        after,
+        limit,
+        now,
+        lambda c, s: c.row(s.dossier, s.due_at, step=s),
+    )
 
 
 def awaiting_approval(
@@ -245,9 +270,16 @@ def awaiting_approval(
     queryset = ProcessingStep.objects.filter(
         _approval_filter(agencies_by_role(official=official))
     ).select_related(*_DOSSIER_RELATED, "giver")
-    steps, next_after = _keyset(_filtered(queryset, filters, "dossier__", "due_at"), "due_at", after, limit)
-    clock = _Clock(now or timezone.now())
-    return WorkPage([clock.row(s.dossier, s.due_at, step=s) for s in steps], next_after)
+    return _page(
+        queryset,
+        filters,
+        "dossier__",
+        "due_at",
+        after,
+        limit,
+        now,
+        lambda c, s: c.row(s.dossier, s.due_at, step=s),
+    )
 
 
 def awaiting_return(
@@ -263,9 +295,7 @@ def awaiting_return(
     queryset = Dossier.objects.filter(_to_return_filter(agencies_by_role(official=official))).select_related(
         "procedure", "agency", "applicant"
     )
-    dossiers, next_after = _keyset(_filtered(queryset, filters, "", "due_at"), "due_at", after, limit)
-    clock = _Clock(now or timezone.now())
-    return WorkPage([clock.row(d, d.due_at) for d in dossiers], next_after)
+    return _page(queryset, filters, "", "due_at", after, limit, now, lambda c, d: c.row(d, d.due_at))
 
 
 def overdue(
@@ -293,9 +323,7 @@ def overdue(
     )
     if filters.status in {Status.SUBMITTED, Status.PROCESSING}:
         queryset = queryset.filter(status=filters.status)
-    dossiers, next_after = _keyset(_filtered(queryset, filters, "", "deadline"), "deadline", after, limit)
-    clock = _Clock(now)
-    return WorkPage([clock.row(d, d.deadline) for d in dossiers], next_after)
+    return _page(queryset, filters, "", "deadline", after, limit, now, lambda c, d: c.row(d, d.deadline))
 
 
 def consultations_to_answer(
@@ -311,9 +339,16 @@ def consultations_to_answer(
     queryset = Consultation.objects.filter(
         _consultation_filter(agencies_by_role(official=official))
     ).select_related(*_DOSSIER_RELATED, "agency", "requested_by")
-    found, next_after = _keyset(_filtered(queryset, filters, "dossier__", "due_at"), "due_at", after, limit)
-    clock = _Clock(now or timezone.now())
-    return WorkPage([clock.row(c.dossier, c.due_at, consultation=c) for c in found], next_after)
+    return _page(
+        queryset,
+        filters,
+        "dossier__",
+        "due_at",
+        after,
+        limit,
+        now,
+        lambda clock, c: clock.row(c.dossier, c.due_at, consultation=c),
+    )
 
 
 def queue_counts(*, official: User, now: dt.datetime | None = None) -> QueueCounts:

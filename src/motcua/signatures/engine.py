@@ -145,7 +145,7 @@ def validation_context(
 #   makes comes out the same, so the outcome is the same for every signing time in that interval; and
 #   whether the time was given at all (no time: "now", which certvalidator treats differently).
 #
-# An outcome that saw a fetch fail is kept only until that URL may be tried again (revocation.DOWN_FOR):
+# An outcome that saw a fetch fail is used only while that URL is not tried again (revocation.DOWN_FOR):
 # until then a fresh validation would not try it either, so it would give the same answer.
 
 TIME_TOLERANCE = dt.timedelta(seconds=1)
@@ -162,14 +162,19 @@ class ChainOutcome:
     used: tuple[tuple[str, revocation.Entry], ...]  # the revocation data it relied on: evidence
 
 
-_chains: OrderedDict[tuple, tuple[ChainOutcome, float]] = (
-    OrderedDict()
-)  # key -> (outcome, expires, monotonic)
+# key -> (outcome, the URLs it could not reach)
+_chains: OrderedDict[tuple, tuple[ChainOutcome, tuple[str, ...]]] = OrderedDict()
 _cert_times: dict[bytes, tuple[dt.datetime, ...]] = {}
 
 
 def forget_chains() -> None:
     _chains.clear()
+
+
+def _still_down(urls: tuple[str, ...]) -> bool:
+    """Whether a validation now would skip every one of these URLs, as the one that could not reach them."""
+    now = time.monotonic()
+    return all(revocation.down_until(url) > now for url in urls)
 
 
 def _expand(times: tuple[dt.datetime, ...]) -> list[dt.datetime]:
@@ -237,7 +242,7 @@ async def validate_chain(
     """certvalidator's verdict on the signer's certificate at `moment`, from the cache when it is known."""
     key = _chain_key(cert, embedded, trust, moment)
     cached = _chains.get(key)
-    if cached is not None and cached[1] > time.monotonic():
+    if cached is not None and _still_down(cached[1]):
         _chains.move_to_end(key)
         log.used.update(cached[0].used)
         return cached[0]
@@ -251,11 +256,21 @@ async def validate_chain(
         error = exc
     outcome = ChainOutcome(path_certs, error, tuple(context.soft_fail_exceptions), tuple(own.used.items()))
     log.merge(own)
-    # Kept only if the revocation data it saw is still what the key says (nothing was fetched meanwhile);
-    # after a failed fetch, only while that URL is not tried again.
-    expires = min((revocation.down_until(url) for url in own.failures), default=float("inf"))
-    if expires > time.monotonic() and _chain_key(cert, embedded, trust, moment) == key:
-        _chains[key] = (outcome, expires)
+    # Kept under the key of the revocation data as it is now, if what changed since is only what this
+    # validation fetched itself (another thread may have brought something newer); after a failed fetch,
+    # only while that URL is not tried again.
+    failed = tuple(own.failures)
+    after = _chain_key(cert, embedded, trust, moment)
+    fetched = {entry.key: entry.digest for entry in own.fetched}
+    if (
+        _still_down(failed)
+        and after[:-1] == key[:-1]
+        and all(
+            old == new or (len(new) == 3 and fetched.get(new[0]) == new[1])
+            for old, new in zip(key[-1], after[-1], strict=True)
+        )
+    ):
+        _chains[after] = (outcome, failed)
         if len(_chains) > MAX_CHAIN_CACHE:
             _chains.popitem(last=False)
     return outcome

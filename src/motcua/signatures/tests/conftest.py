@@ -27,15 +27,12 @@ def trust_store(db, pki_dir):
     engine.forget_trust()
 
 
-@pytest.fixture
-def cached_crls(db, demo_pki, pki_dir):
-    """The demo CRLs in the revocation cache, as if fetched: tests without the loopback CRL server."""
+def cache_demo_crls(demo_pki, pki_dir) -> None:
+    """The demo CRLs in the revocation cache table, as if fetched."""
     import datetime as dt
 
-    from motcua.signatures import revocation
     from motcua.signatures.models import RevocationCacheEntry
 
-    revocation.clear_memory_cache()
     urls = pki.urls(demo_pki.base_url)
     for name, url in ((pki.ROOT, urls["root_crl"]), (pki.INTERMEDIATE, urls["intermediate_crl"])):
         crl = demo_pki.root_crl if name == pki.ROOT else demo_pki.intermediate_crl
@@ -47,5 +44,14 @@ def cached_crls(db, demo_pki, pki_dir):
             fetched_at=dt.datetime.now(dt.UTC),
             next_update=crl.next_update_utc,
         )
+
+
+@pytest.fixture
+def cached_crls(db, demo_pki, pki_dir):
+    """The demo CRLs in the revocation cache, as if fetched: tests without the loopback CRL server."""
+    from motcua.signatures import revocation
+
+    revocation.clear_memory_cache()
+    cache_demo_crls(demo_pki, pki_dir)
     yield
     revocation.clear_memory_cache()

@@ -184,6 +184,7 @@ class Setup:
 
 
 def engine_verifier(setup: Setup, errors: list[str]) -> Callable[[Path], None]:
+    """What a dossier check does with a stored file; every answer must be "valid"."""
     from motcua.signatures import verify
 
     def run(path: Path) -> None:
@@ -277,8 +278,9 @@ def cpu_ticks() -> tuple[int, int]:
 
 
 class Measurement:
-    def __init__(self, name: str, count: int, seconds: float, busy: float, own: float):
+    def __init__(self, name: str, count: int, seconds: float, busy: float, own: float, threads: int = 1):
         self.name = name
+        self.threads = threads
         self.count = count
         self.seconds = seconds
         self.busy = busy  # share of all CPUs busy during the window
@@ -332,7 +334,7 @@ def measure(
     own1 = os.times()
     own = (own1.user + own1.system - own0.user - own0.system) / seconds
     busy = (busy1 - busy0) / max(1, total1 - total0)
-    return Measurement(name, count, seconds, busy, own)
+    return Measurement(name, count, seconds, busy, own, threads)
 
 
 def machine() -> str:
@@ -398,14 +400,23 @@ def main() -> None:
         print_row(raw)
 
         print()
-        for result in results:
-            over_naive = result.rate / naive.rate
-            over_raw = raw.rate / result.rate
+        in_process = next((r for r in results if r.name == "engine, in process"), None)
+        if in_process is not None:
+            over_naive = in_process.rate / naive.rate
+            over_raw = raw.rate / in_process.rate
             print(
-                f"{result.name:<34} {over_naive:6.1f}× the naive baseline (target ≥ {ENGINE_TARGET:g}: "
-                f"{'met' if over_naive >= ENGINE_TARGET else 'NOT met'}), "
-                f"raw cost {over_raw:.1f}× faster (target ≤ {RAW_TARGET:g}: "
-                f"{'met' if over_raw <= RAW_TARGET else 'NOT met'})"
+                f"engine in process: {over_naive:.1f}× the naive baseline (target ≥ {ENGINE_TARGET:g}: "
+                f"{'met' if over_naive >= ENGINE_TARGET else 'NOT met'}); the raw cost is {over_raw:.1f}× "
+                f"faster (target ≤ {RAW_TARGET:g}: {'met' if over_raw <= RAW_TARGET else 'NOT met'})"
+            )
+        for result in results:
+            if result is in_process:
+                continue
+            versus = f", {result.rate / in_process.rate:.2f}× in process" if in_process else ""
+            print(
+                f"{result.name}: {result.rate:.1f}/s{versus} (uses up to {result.threads} CPUs, the "
+                f"baselines one); {result.cpu_ms:.2f} ms of this process's CPU per file for the pipe and "
+                f"the report's JSON"
             )
         print(f"\n{machine()}")
         busy = statistics.mean(r.busy for r in [*results, naive, raw])

@@ -167,6 +167,40 @@ def procedure(agency, rule_set):
     return ProcedureFactory(agencies=[agency])
 
 
+@pytest.fixture
+def signed_procedure(agency, rule_set):
+    """A procedure of `agency` with signed components beside "don": "cam_ket" (signed by the applicant),
+    "ban_sao" (certified copy, optional), "ky_rieng" (PDF or its detached .p7s, signed, optional)."""
+    from motcua.catalog.models import Component
+    from motcua.catalog.tests.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(agencies=[agency])
+    for order, (code, name, formats, requirement, required) in enumerate(
+        [
+            ("cam_ket", "Bản cam kết", ["pdf"], Component.Signature.APPLICANT_SIGNED, True),
+            ("ban_sao", "Bản sao giấy khai sinh", ["pdf"], Component.Signature.CERTIFIED_COPY, False),
+            ("ky_rieng", "Văn bản ký tách rời", ["pdf", "p7s"], Component.Signature.APPLICANT_SIGNED, False),
+        ],
+        start=10,
+    ):
+        Component.objects.create(
+            procedure=procedure, code=code, name=name, accepted_formats=formats, required=required,
+            signature_requirement=requirement, order=order,
+        )  # fmt: skip
+    return procedure
+
+
+@pytest.fixture
+def signed_draft(citizen, signed_procedure):
+    """A draft of `citizen` for `signed_procedure` with its e-form answered and no file yet."""
+    from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
+    from motcua.dossiers.services import draft_create, draft_update
+
+    draft = draft_create(applicant=citizen, procedure=signed_procedure)
+    draft_update(dossier=draft, applicant=citizen, form_data=SMALL_EFORM_ANSWERS)
+    return draft
+
+
 def make_pdf(text: str = "motcua", pages: int = 1) -> bytes:
     """A small valid PDF."""
     from pypdf import PdfWriter

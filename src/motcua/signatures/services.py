@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Component
-from motcua.dossiers.models import Dossier, StoredFile
+from motcua.dossiers.models import Dossier, DossierFile, StoredFile
 from motcua.dossiers.storage import blob_path
 from motcua.signatures import verify
 from motcua.signatures.models import SignatureVerification, TrustedCertificate
@@ -270,7 +270,7 @@ def requirement_problems(*, component: Component, report: Report | None, name: s
     return []
 
 
-def ensure_verified(*, files, requested_by=None, again: bool = False) -> dict[int, SignatureVerification]:
+def ensure_verified(*, files: list[DossierFile], requested_by=None, again: bool = False) -> dict[int, SignatureVerification]:
     """The verification of every dossier file that needs one, verifying now what was never verified.
 
     `files` are DossierFile rows with component and stored_file loaded. A PDF or XML is usually verified at
@@ -294,7 +294,7 @@ def ensure_verified(*, files, requested_by=None, again: bool = False) -> dict[in
     known = {} if again else latest_verifications(stored_file_ids={f.stored_file_id for f in wanted})
     # (file, detached partner or None) -> existing verification or a fresh report
     found: dict[tuple[int, int | None], SignatureVerification | Report] = {}
-    plan: list[tuple[object, object | None]] = []
+    plan: list[tuple[DossierFile, DossierFile | None]] = []
     for f in wanted:
         if f.stored_file.content_type != CMS:
             plan.append((f, None))

@@ -270,7 +270,9 @@ def requirement_problems(*, component: Component, report: Report | None, name: s
     return []
 
 
-def ensure_verified(*, files: list[DossierFile], requested_by=None, again: bool = False) -> dict[int, SignatureVerification]:
+def ensure_verified(
+    *, files: list[DossierFile], requested_by=None, again: bool = False
+) -> dict[int, SignatureVerification]:
     """The verification of every dossier file that needs one, verifying now what was never verified.
 
     `files` are DossierFile rows with component and stored_file loaded. A PDF or XML is usually verified at

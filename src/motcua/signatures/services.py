@@ -151,6 +151,8 @@ def trust_certificate_set_active(*, trusted: TrustedCertificate, active: bool, a
         )
 
 
+# Undecided verdicts a required signature may still pass the automatic check with (see requirement_problems).
+ACCEPTED_UNDECIDED = {"revocation_unavailable"}
 PDF = "application/pdf"
 XML = "application/xml"
 CMS = "application/pkcs7-signature"
@@ -226,9 +228,10 @@ def requirement_problems(*, component: Component, report: Report | None, name: s
     - "applicant_signed": the file must carry a valid signature.
     - "certified_copy": it must carry a valid signature of an organisation (the certifying authority's
       seal); a personal signature does not certify a copy.
-    An indeterminate verdict (e.g. the CA's revocation server did not answer) is not the applicant's fault:
-    the file is accepted and the official sees the verdict and can check again; an invalid or missing
-    signature is refused at once with the reason.
+    An indeterminate verdict because the CA's revocation server did not answer is not the applicant's
+    fault: the file is accepted and the official sees the verdict and can check again. Any other undecided
+    verdict — a certificate from a CA outside the trust store (not a licensed CA), an encrypted or too
+    complex file — is refused like an invalid or missing signature, at once and with the reason.
     """
     requirement = component.signature_requirement
     if requirement == Component.Signature.NONE:
@@ -250,7 +253,9 @@ def requirement_problems(*, component: Component, report: Report | None, name: s
             )
             % {"component": component.name, "name": name}
         ]
-    if report.verdict == Verdict.INVALID:
+    if report.verdict == Verdict.INVALID or (
+        report.verdict == Verdict.INDETERMINATE and report.reason not in ACCEPTED_UNDECIDED
+    ):
         return [
             _("Chữ ký số trên tệp “%(name)s” không hợp lệ: %(reason)s Hãy nộp tệp có chữ ký số hợp lệ.")
             % {"name": name, "reason": report.text}

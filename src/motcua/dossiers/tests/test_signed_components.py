@@ -56,6 +56,37 @@ def test_a_file_signed_with_a_revoked_certificate_is_refused_with_the_reason(sig
     assert not signed_draft.files.exists()
 
 
+def test_a_signature_from_a_ca_outside_the_trust_store_is_refused(signed_draft, tmp_path):
+    """R-SIG-1: the trust path must end at a recognised CA; a self-made root proves nothing."""
+    from motcua.signatures import pki
+
+    pki.write_demo_pki(pki.build_demo_pki(), tmp_path)  # same names, a different self-made root
+
+    with pytest.raises(DossierError) as error:
+        add(signed_draft, "cam_ket", "cam-ket.pdf", signed(tmp_path))
+
+    assert "không do tổ chức cung cấp dịch vụ chứng thực" in error.value.problems[0].message
+    assert not signed_draft.files.exists()
+
+
+def test_a_file_whose_revocation_could_not_be_checked_is_accepted_for_the_official_to_decide(
+    signed_draft, pki_dir, settings
+):
+    """The CA's revocation server being down is not the applicant's fault: the file is kept, undecided."""
+    from motcua.signatures import revocation
+    from motcua.signatures.models import RevocationCacheEntry
+
+    RevocationCacheEntry.objects.all().delete()
+    revocation.clear_memory_cache()
+    settings.MOTCUA_REVOCATION_TIMEOUT = 1  # nothing listens at the demo PKI's URLs in this test
+
+    attached = add(signed_draft, "cam_ket", "cam-ket.pdf", signed(pki_dir))
+
+    verification = SignatureVerification.objects.get(stored_file=attached.stored_file)
+    assert verification.verdict == "indeterminate"
+    assert verification.parsed.reason == "revocation_unavailable"
+
+
 def test_a_certified_copy_needs_the_seal_of_an_organisation_not_a_personal_signature(signed_draft, pki_dir):
     with pytest.raises(DossierError) as error:
         add(signed_draft, "ban_sao", "ban-sao.pdf", signed(pki_dir, "signer-citizen", "Bản sao"))

@@ -144,6 +144,9 @@ MEDIA_ROOT = MOTCUA_STORAGE_DIR
 # The demo/test PKI (make_demo_pki) and the base URL its certificates name for CRL and OCSP.
 MOTCUA_PKI_DIR = env_path("MOTCUA_PKI_DIR", VAR_DIR / "pki")
 MOTCUA_PKI_BASE_URL = env_str("MOTCUA_PKI_BASE_URL", "http://127.0.0.1:8731/")
+# RFC 3161 timestamp authority for the signatures motcua makes; empty = sign without a timestamp.
+# `make demo` points it at the loopback TSA of `manage.py pki_services` (http://127.0.0.1:8731/tsa).
+MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -4,13 +4,12 @@ from motcua.signatures import pki
 
 
 @pytest.fixture(scope="session")
-def demo_pki() -> pki.DemoPKI:
-    """Built once per test run: ten RSA keys take about a second."""
-    return pki.build_demo_pki()
+def demo_pki(pki_services_session) -> pki.DemoPKI:
+    """The demo PKI of the loopback services (root conftest): its CRL and OCSP URLs answer."""
+    return pki_services_session.pki
 
 
 @pytest.fixture(scope="session")
-def pki_dir(demo_pki, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pki")
-    pki.write_demo_pki(demo_pki, folder)
-    return folder
+def pki_dir(pki_services_session):
+    """The folder `demo_pki` was written to (write_demo_pki)."""
+    return pki_services_session.folder

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
@@ -384,3 +384,8 @@ def test_the_command_builds_a_missing_pki_for_its_own_address_and_serves_it(tmp_
     call_command("pki_services", "--port", "0", stdout=out, stderr=out)
     assert served[1].pki.root.certificate == services.pki.root.certificate
     assert "--force" in out.getvalue()
+
+
+def test_the_command_says_how_to_fix_a_port_already_in_use(pki_services):
+    with pytest.raises(CommandError, match="--port"):
+        call_command("pki_services", "--port", str(pki_services.port), stdout=io.StringIO())

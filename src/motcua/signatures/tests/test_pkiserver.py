@@ -7,6 +7,7 @@ import hashlib
 import io
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asn1crypto import core, tsp
@@ -33,6 +34,13 @@ def fetch(url: str, data: bytes | None = None, content_type: str = "") -> tuple[
     request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310 - loopback test server
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback test server
         return response.headers["Content-Type"], response.read()
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: after the browser tests, Playwright's sync API keeps an event loop
+    running in the main thread for the rest of the session, and asyncio.run refuses to start there."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -65,7 +73,7 @@ def assert_signed_by(response: ocsp.OCSPResponse, issuer: x509.Certificate) -> N
 
 def timestamp(services, data: bytes, *, timeout: float = 5):
     digest = hashlib.sha256(data).digest()
-    return asyncio.run(HTTPTimeStamper(services.tsa_url, timeout=timeout).async_timestamp(digest, "sha256"))
+    return run_async(HTTPTimeStamper(services.tsa_url, timeout=timeout).async_timestamp(digest, "sha256"))
 
 
 def validation_context(services, **kwargs) -> ValidationContext:
@@ -86,7 +94,7 @@ def validate(services, name: str, **kwargs):
         finally:
             await context.aclose()
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 # -- CRLs and CA certificates --------------------------------------------------------------------------------
@@ -309,7 +317,7 @@ def test_pyhanko_gets_a_timestamp_over_the_imprint_it_sent(pki_services):
         finally:
             await context.aclose()
 
-    status = asyncio.run(check())
+    status = run_async(check())
     assert status["intact"] and status["valid"]
     assert status["validation_path"] is not None
 

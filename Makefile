@@ -32,6 +32,8 @@ demo: migrate
 	$(MANAGE) load_catalog src/motcua/catalog/demo
 	$(MANAGE) load_demo_data
 	$(MANAGE) load_demo_dossiers
+	MOTCUA_PKI_BASE_URL='$(MOTCUA_PKI_BASE_URL)' $(MANAGE) make_demo_pki
+	$(MANAGE) load_trust_store $${MOTCUA_PKI_DIR:-var/pki}
 	@echo "Starting the demo PKI services (CRL, OCSP, TSA on $(MOTCUA_PKI_BASE_URL)), the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@export MOTCUA_PKI_BASE_URL='$(MOTCUA_PKI_BASE_URL)' MOTCUA_TSA_URL='$(MOTCUA_TSA_URL)'; \
 	 $(MANAGE) pki_services & PKI=$$!; \

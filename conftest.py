@@ -274,6 +274,37 @@ def pdf_bytes() -> bytes:
     return make_pdf()
 
 
+# -- Loopback PKI services (CRL, OCSP, CA certificates, RFC 3161 TSA) -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pki_services_session(tmp_path_factory):
+    """The demo PKI served on a free loopback port for the whole run; prefer `pki_services` in tests."""
+    from motcua.signatures.pkiserver import start_demo_services
+
+    services = start_demo_services(folder=tmp_path_factory.mktemp("pki"))
+    yield services
+    services.stop()
+
+
+@pytest.fixture
+def pki_services(pki_services_session, settings):
+    """The loopback PKI services, with every switch back to normal before and after the test.
+
+    .base_url, .tsa_url, .ocsp_url, .pki (DemoPKI built for base_url), .folder (its files);
+    switches: .set_mode(service, "down" | "reset" | "slow"), .slow_seconds, .set_ocsp_status(name, status),
+    .revoke(name, at=...), .unrevoke(name), .tsa_time, .hits (see motcua.signatures.pkiserver.PKIServices).
+    Points MOTCUA_PKI_DIR, MOTCUA_PKI_BASE_URL and MOTCUA_TSA_URL at it for the test.
+    """
+    services = pki_services_session
+    services.reset()
+    settings.MOTCUA_PKI_DIR = services.folder
+    settings.MOTCUA_PKI_BASE_URL = services.base_url
+    settings.MOTCUA_TSA_URL = services.tsa_url
+    yield services
+    services.reset()
+
+
 # -- Browser tests: skipped where Chromium is missing, but mandatory in CI --------------------------------
 # With MOTCUA_REQUIRE_BROWSER=1 (.ci/run sets it) a skipped test marked `browser` is reported as a failure,
 # a module under tests/e2e/ skipped whole fails the run, and so does a run in which no browser test passed.

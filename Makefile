@@ -9,6 +9,10 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo PKI's CRL/OCSP/TSA server (manage.py pki_services); its certificates name this address.
+PKI_PORT ?= 8731
+MOTCUA_PKI_BASE_URL ?= http://127.0.0.1:$(PKI_PORT)/
+MOTCUA_TSA_URL ?= $(MOTCUA_PKI_BASE_URL)tsa
 
 .PHONY: demo test lint format typecheck lock schema check-schema migrate messages clean
 
@@ -28,12 +32,14 @@ demo: migrate
 	$(MANAGE) load_catalog src/motcua/catalog/demo
 	$(MANAGE) load_demo_data
 	$(MANAGE) load_demo_dossiers
-	$(MANAGE) make_demo_pki
+	MOTCUA_PKI_BASE_URL='$(MOTCUA_PKI_BASE_URL)' $(MANAGE) make_demo_pki
 	$(MANAGE) load_trust_store $${MOTCUA_PKI_DIR:-var/pki}
-	@echo "Starting the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
-	@MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
+	@echo "Starting the demo PKI services (CRL, OCSP, TSA on $(MOTCUA_PKI_BASE_URL)), the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
+	@export MOTCUA_PKI_BASE_URL='$(MOTCUA_PKI_BASE_URL)' MOTCUA_TSA_URL='$(MOTCUA_TSA_URL)'; \
+	 $(MANAGE) pki_services & PKI=$$!; \
+	 MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) sweep_deadlines --every 300 & SWEEP=$$!; \
-	 trap 'kill $$WORKER $$SWEEP 2>/dev/null' EXIT INT TERM; \
+	 trap 'kill $$PKI $$WORKER $$SWEEP 2>/dev/null' EXIT INT TERM; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -169,6 +169,93 @@ def procedure(agency, rule_set):
     return ProcedureFactory(agencies=[agency])
 
 
+@pytest.fixture
+def signed_procedure(agency, rule_set):
+    """A procedure of `agency` with signed components beside "don": "cam_ket" (signed by the applicant),
+    "ban_sao" (certified copy, optional), "ky_rieng" (PDF or its detached .p7s, signed, optional)."""
+    from motcua.catalog.models import Component
+    from motcua.catalog.tests.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(agencies=[agency])
+    for order, (code, name, formats, requirement, required) in enumerate(
+        [
+            ("cam_ket", "Bản cam kết", ["pdf"], Component.Signature.APPLICANT_SIGNED, True),
+            ("ban_sao", "Bản sao giấy khai sinh", ["pdf"], Component.Signature.CERTIFIED_COPY, False),
+            ("ky_rieng", "Văn bản ký tách rời", ["pdf", "p7s"], Component.Signature.APPLICANT_SIGNED, False),
+        ],
+        start=10,
+    ):
+        Component.objects.create(
+            procedure=procedure, code=code, name=name, accepted_formats=formats, required=required,
+            signature_requirement=requirement, order=order,
+        )  # fmt: skip
+    return procedure
+
+
+@pytest.fixture
+def signed_draft(citizen, signed_procedure):
+    """A draft of `citizen` for `signed_procedure` with its e-form answered and no file yet."""
+    from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
+    from motcua.dossiers.services import draft_create, draft_update
+
+    draft = draft_create(applicant=citizen, procedure=signed_procedure)
+    draft_update(dossier=draft, applicant=citizen, form_data=SMALL_EFORM_ANSWERS)
+    return draft
+
+
+# -- Digital signatures: the demo PKI, trusted, with its CRLs as if fetched ----------------------------
+@pytest.fixture(scope="session")
+def demo_pki():
+    """Built once per test run: ten RSA keys take about a second."""
+    from motcua.signatures import pki
+
+    return pki.build_demo_pki()
+
+
+@pytest.fixture(scope="session")
+def pki_dir(demo_pki, tmp_path_factory):
+    from motcua.signatures import pki
+
+    folder = tmp_path_factory.mktemp("pki")
+    pki.write_demo_pki(demo_pki, folder)
+    return folder
+
+
+@pytest.fixture
+def trust_store(db, pki_dir):
+    """The demo PKI's root and intermediate in the trust store, as `load_trust_store` puts them there."""
+    from motcua.signatures import engine, services
+
+    services.trust_store_load_folder(folder=pki_dir)
+    engine.forget_trust()
+    yield
+    engine.forget_trust()
+
+
+@pytest.fixture
+def cached_crls(db, demo_pki, pki_dir):
+    """The demo CRLs in the revocation cache, as if fetched: tests without the loopback CRL server."""
+    import datetime as dt
+
+    from motcua.signatures import pki, revocation
+    from motcua.signatures.models import RevocationCacheEntry
+
+    revocation.clear_memory_cache()
+    urls = pki.urls(demo_pki.base_url)
+    for name, url in ((pki.ROOT, urls["root_crl"]), (pki.INTERMEDIATE, urls["intermediate_crl"])):
+        crl = demo_pki.root_crl if name == pki.ROOT else demo_pki.intermediate_crl
+        RevocationCacheEntry.objects.create(
+            key=url,
+            kind="crl",
+            url=url,
+            der=(pki_dir / f"{name}.crl").read_bytes(),
+            fetched_at=dt.datetime.now(dt.UTC),
+            next_update=crl.next_update_utc,
+        )
+    yield
+    revocation.clear_memory_cache()
+
+
 def make_pdf(text: str = "motcua", pages: int = 1) -> bytes:
     """A small valid PDF."""
     from pypdf import PdfWriter
@@ -185,6 +272,37 @@ def make_pdf(text: str = "motcua", pages: int = 1) -> bytes:
 @pytest.fixture
 def pdf_bytes() -> bytes:
     return make_pdf()
+
+
+# -- Loopback PKI services (CRL, OCSP, CA certificates, RFC 3161 TSA) -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pki_services_session(tmp_path_factory):
+    """The demo PKI served on a free loopback port for the whole run; prefer `pki_services` in tests."""
+    from motcua.signatures.pkiserver import start_demo_services
+
+    services = start_demo_services(folder=tmp_path_factory.mktemp("pki"))
+    yield services
+    services.stop()
+
+
+@pytest.fixture
+def pki_services(pki_services_session, settings):
+    """The loopback PKI services, with every switch back to normal before and after the test.
+
+    .base_url, .tsa_url, .ocsp_url, .pki (DemoPKI built for base_url), .folder (its files);
+    switches: .set_mode(service, "down" | "reset" | "slow"), .slow_seconds, .set_ocsp_status(name, status),
+    .revoke(name, at=...), .unrevoke(name), .tsa_time, .hits (see motcua.signatures.pkiserver.PKIServices).
+    Points MOTCUA_PKI_DIR, MOTCUA_PKI_BASE_URL and MOTCUA_TSA_URL at it for the test.
+    """
+    services = pki_services_session
+    services.reset()
+    settings.MOTCUA_PKI_DIR = services.folder
+    settings.MOTCUA_PKI_BASE_URL = services.base_url
+    settings.MOTCUA_TSA_URL = services.tsa_url
+    yield services
+    services.reset()
 
 
 # -- Browser tests: skipped where Chromium is missing, but mandatory in CI --------------------------------

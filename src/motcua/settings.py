@@ -144,6 +144,9 @@ MEDIA_ROOT = MOTCUA_STORAGE_DIR
 # The demo/test PKI (make_demo_pki) and the base URL its certificates name for CRL and OCSP.
 MOTCUA_PKI_DIR = env_path("MOTCUA_PKI_DIR", VAR_DIR / "pki")
 MOTCUA_PKI_BASE_URL = env_str("MOTCUA_PKI_BASE_URL", "http://127.0.0.1:8731/")
+# RFC 3161 timestamp authority for the signatures motcua makes; empty = sign without a timestamp.
+# `make demo` points it at the loopback TSA of `manage.py pki_services` (http://127.0.0.1:8731/tsa).
+MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
 # Signature verification (R-SIG-1). Revocation: "hard" = CRL/OCSP unreachable -> indeterminate;
 # "soft" = the revocation check shows "unknown", and the verdict is still indeterminate (never a silent valid).
 MOTCUA_REVOCATION_POLICY = env_choice("MOTCUA_REVOCATION_POLICY", "hard", ("hard", "soft"))

@@ -19,6 +19,7 @@ from motcua.dossiers.selectors import (
     official_agency_ids,
 )
 from motcua.identity.models import User
+from motcua.signatures.selectors import with_signatures
 from motcua.workflow.models import Consultation, Decision, ProcessingStep, ResultDocument
 from motcua.workflow.selectors import consultations_of, control_sheet, decisions_of, results_of
 
@@ -38,7 +39,7 @@ class ProcessingRecord:
 def processing_record(*, dossier: Dossier) -> ProcessingRecord:
     """The dossier's files, revision count, control sheet (form 06), decisions, consultations and results."""
     return ProcessingRecord(
-        files=list(dossier_files(dossier=dossier)),
+        files=with_signatures(dossier_files(dossier=dossier)),
         revisions=dossier.revisions.count(),
         steps=list(control_sheet(dossier=dossier).order_by("order", "id")),
         decisions=list(decisions_of(dossier=dossier).order_by("at", "id")),

@@ -435,6 +435,37 @@ class SubmissionSerializer(Serializer):
 # Dossiers: output
 
 
+class SignerSerializer(Serializer):
+    verdict = serializers.CharField(help_text="valid, invalid or indeterminate.")
+    reason = serializers.CharField(source="text", help_text="Why, in the reader's language.")
+    signer_name = serializers.CharField()
+    signer_id = serializers.CharField(help_text='"CCCD:…", "MST:…" where the certificate carries it.')
+    organization = serializers.CharField()
+    issuer_name = serializers.CharField()
+    signing_time = serializers.CharField(allow_null=True, help_text="Claimed by the signer (ISO 8601).")
+    timestamp_time = serializers.CharField(allow_null=True, help_text="From a trusted timestamp (ISO 8601).")
+
+
+class SignatureSummarySerializer(Serializer):
+    """The kept verdict on a file's signatures (R-SIG-3); the full report with evidence is for officials."""
+
+    verdict = serializers.CharField(help_text="valid, invalid, indeterminate or none.")
+    verdict_label = serializers.SerializerMethodField()
+    reason = serializers.SerializerMethodField()
+    verified_at = serializers.DateTimeField()
+    signatures = serializers.SerializerMethodField()
+
+    def get_verdict_label(self, obj) -> str:
+        return obj.parsed.verdict_label
+
+    def get_reason(self, obj) -> str:
+        return obj.parsed.text
+
+    @extend_schema_field(SignerSerializer(many=True))
+    def get_signatures(self, obj) -> list[dict[str, Any]]:
+        return SignerSerializer(obj.parsed.signatures, many=True).data
+
+
 class DossierFileSerializer(serializers.ModelSerializer):
     component = serializers.CharField(source="component.code", help_text="Component code.")
     component_name = serializers.CharField(source="component.name")
@@ -443,6 +474,10 @@ class DossierFileSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(source="stored_file.size", help_text="Bytes.")
     content_type = serializers.CharField(
         source="stored_file.content_type", help_text="Recognised from the content, not the name."
+    )
+    signature = serializers.SerializerMethodField(
+        help_text="The verdict on the file's digital signatures, when it carries any or its component "
+        "requires one (R-SIG-3); null otherwise."
     )
 
     class Meta:
@@ -456,7 +491,13 @@ class DossierFileSerializer(serializers.ModelSerializer):
             "size",
             "content_type",
             "uploaded_at",
+            "signature",
         ]
+
+    @extend_schema_field(SignatureSummarySerializer(allow_null=True))
+    def get_signature(self, obj: DossierFile) -> dict[str, Any] | None:
+        verification = getattr(obj, "signature", None)
+        return SignatureSummarySerializer(verification).data if verification is not None else None
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -38,6 +38,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.tracking import TrackingLimited, dossier_track
 from motcua.ratelimit import client_address
+from motcua.signatures.selectors import with_signatures
 from motcua.workflow.models import ResultDocument
 from motcua.workflow.selectors import decisions_for_applicant, result_for_applicant, results_for_applicant
 from motcua.workflow.services import resubmit, withdraw
@@ -170,7 +171,7 @@ def check_form_keys(procedure: Procedure, form_data: dict) -> None:
 def detail(request, dossier: Dossier) -> dict:
     context = {
         "request": request,
-        "files": dossier_files(dossier=dossier),
+        "files": with_signatures(dossier_files(dossier=dossier)),
         "timeline": dossier_timeline(dossier=dossier),
         "decisions": decisions_for_applicant(dossier=dossier),
         "results": results_for_applicant(dossier=dossier),
@@ -180,7 +181,9 @@ def detail(request, dossier: Dossier) -> dict:
 
 
 def acknowledgement(ack: Acknowledgement) -> dict:
-    return s.AcknowledgementSerializer(ack, context={"files": dossier_files(dossier=ack.dossier)}).data
+    return s.AcknowledgementSerializer(
+        ack, context={"files": with_signatures(dossier_files(dossier=ack.dossier))}
+    ).data
 
 
 def key_reused(ack: Acknowledgement) -> Conflict:
@@ -405,7 +408,9 @@ class DossierFilesView(APIView):
             original_name=upload.name or "",
             chunks=upload.chunks(),
         )
-        return Response(s.DossierFileSerializer(attached).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.DossierFileSerializer(with_signatures([attached])[0]).data, status=status.HTTP_201_CREATED
+        )
 
 
 class DossierFileView(APIView):

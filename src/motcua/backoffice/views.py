@@ -9,6 +9,7 @@ workflow service call, then a redirect to the dossier with a message.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -19,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.backoffice import actions
 from motcua.backoffice.selectors import awaiting_check, awaiting_check_counts, queue_procedures
 from motcua.catalog import eform
+from motcua.documents.responses import attachment
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier, DossierFile
@@ -38,6 +41,8 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.services import dossier_check as automatic_check
 from motcua.identity.models import OfficialRole, User
+from motcua.signatures import selectors as signature_selectors
+from motcua.signatures import services as signature_services
 from motcua.workflow import selectors, services
 from motcua.workflow.models import Decision, ProcessingStep
 from motcua.workflow.services import DossierChanged, WorkflowError
@@ -223,7 +228,7 @@ def _dossier_page(
             {"message": problem.message, "anchor": _anchor(name, problem.field, consultation_posted)}
         )
     allowed = set(services.allowed_actions(dossier, official))
-    files = list(dossier_files(dossier=dossier))
+    files = signature_selectors.with_signatures(dossier_files(dossier=dossier))
     marks = _marks(dossier, posted, errors, files) if allowed & {"accept", "request_supplement"} else []
     decisions = list(selectors.decisions_of(dossier=dossier))
     roles = services.roles_at(official, dossier.agency_id)
@@ -236,6 +241,8 @@ def _dossier_page(
         "dossier": dossier,
         "rows": eform.fields_for_display(dossier.procedure.eform_schema, dossier.form_data),
         "files": files,
+        "signed_files": [f for f in files if f.signature is not None],
+        "can_recheck": bool(allowed),
         "allowed": allowed,
         # R-ACK-1 again, now: the e-form, the required components, every file's type, size and presence.
         "auto_problems": automatic_check(dossier, files=files)[1]
@@ -322,6 +329,43 @@ def dossier_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: i
     return dossier_file_response(
         lambda: dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id),
         inline=request.GET.get("xem") == "1",
+    )
+
+
+@official_required
+@require_GET
+def signature_report_download(request: HttpRequest, public_id: uuid.UUID, file_id: int) -> HttpResponse:
+    """The kept verification of one file with its evidence (certificates, CRLs, OCSP answers), as JSON, so
+    the verdict can be re-proved elsewhere (R-SIG-4)."""
+    try:
+        dossier_file, verification = signature_selectors.file_verification_for_official(
+            official=request.user, public_id=public_id, file_id=file_id
+        )
+    except (Dossier.DoesNotExist, DossierFile.DoesNotExist):
+        raise Http404(_("Không tìm thấy tệp này trong các hồ sơ bạn được xem.")) from None
+    if verification is None:
+        raise Http404(_("Tệp này chưa được kiểm tra chữ ký số."))
+    body = json.dumps(
+        {
+            "file": dossier_file.original_name,
+            "sha256": dossier_file.stored_file.sha256,
+            **verification.report,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+    return attachment(body.encode(), f"chu-ky-so-{file_id}.json", content_type="application/json")
+
+
+@official_required
+@require_POST
+def signature_recheck(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Verify the dossier's signed components again now (e.g. the revocation server was down before)."""
+    dossier = _dossier(request, public_id, purpose="decide")
+    count = signature_services.dossier_signatures_recheck(dossier=dossier, official=request.user)
+    messages.success(request, _("Đã kiểm tra lại chữ ký số của %(n)s tệp.") % {"n": count})
+    return redirect(
+        reverse("backoffice:dossier_check", kwargs={"public_id": dossier.public_id}) + "#chu-ky-so"
     )
 
 

@@ -26,6 +26,10 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, DossierRe
 from motcua.dossiers.selectors import submitted_dossier_with_key
 from motcua.identity.models import User
 from motcua.notifications.services import notify
+from motcua.signatures import selectors as signature_selectors
+from motcua.signatures import services as signatures
+from motcua.signatures.models import SignatureVerification
+from motcua.signatures.report import Report, Verdict
 from motcua.worktime.selectors import calendar_for
 from motcua.worktime.services import official_receipt_time, snapshot_calendar
 
@@ -197,6 +201,7 @@ class _CheckedUpload:
     sha256: str
     size: int
     content_type: str
+    signature_report: Report | None = None
 
 
 def _store_upload(
@@ -226,13 +231,33 @@ def _store_upload(
     )
     if messages:
         raise DossierError([Problem(field, "file_rejected", message) for message in messages])
-    return _CheckedUpload(component, name, blob.sha256, blob.size, content_type)
+    report = None
+    if content_type != signatures.CMS and signatures.needs_verification(
+        component=component, path=blob.path, content_type=content_type
+    ):
+        # Verified now, outside any transaction (revocation look-ups go over the network), and refused at
+        # once when a required signature is invalid (R-SIG-1). A missing one is refused here too unless a
+        # detached signature (.p7s) may still come for this component; the submission check sees to that.
+        report = signatures.file_report(path=blob.path, content_type=content_type)
+        missing_allowed = "p7s" in component.accepted_formats and report.verdict == Verdict.NONE
+        messages = (
+            []
+            if missing_allowed
+            else signatures.requirement_problems(component=component, report=report, name=name)
+        )
+        if messages:
+            raise DossierError([Problem(field, "signature_rejected", message) for message in messages])
+    return _CheckedUpload(component, name, blob.sha256, blob.size, content_type, report)
 
 
 def _attach(dossier: Dossier, upload: _CheckedUpload) -> DossierFile:
     stored, _created = StoredFile.objects.get_or_create(
         sha256=upload.sha256, defaults={"size": upload.size, "content_type": upload.content_type}
     )
+    if upload.signature_report is not None:
+        signatures.verification_record(
+            stored_file=stored, report=upload.signature_report, requested_by=dossier.applicant
+        )
     return DossierFile.objects.create(
         dossier=dossier, component=upload.component, stored_file=stored, original_name=upload.name
     )
@@ -280,21 +305,31 @@ def _files_of(dossier: Dossier) -> list[DossierFile]:
 
 
 def dossier_check(
-    dossier: Dossier, *, files: list[DossierFile] | None = None
+    dossier: Dossier,
+    *,
+    files: list[DossierFile] | None = None,
+    verifications: dict[int, SignatureVerification] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The automatic technical check (R-ACK-1): the e-form, every required component, every file.
 
     A StoredFile exists only for bytes that passed their content check (PDF parses, image decodes) when
     they were uploaded, and stored bytes never change; so here each file is checked again against its
-    component (type, size) and for presence, without parsing it a second time.
+    component (type, size) and for presence, without parsing it a second time. Components that must be
+    signed are checked against the kept signature verifications (`verifications`, else the latest ones on
+    record): every file of such a component needs a valid signature of its own or a valid .p7s over it.
     """
     problems: list[Problem] = []
     result = validate_form(dossier.procedure.eform_schema, dossier.form_data)
     for field_path, field_messages in result.errors.items():
         problems.extend(Problem(f"form.{field_path}", "invalid", message) for message in field_messages)
+    files = _files_of(dossier) if files is None else files
     files_by_component: dict[int, list[DossierFile]] = {}
-    for dossier_file in _files_of(dossier) if files is None else files:
+    for dossier_file in files:
         files_by_component.setdefault(dossier_file.component_id, []).append(dossier_file)
+    if verifications is None and any(
+        f.component.signature_requirement != Component.Signature.NONE for f in files
+    ):
+        verifications = signature_selectors.verifications_of(files=files)
     for component in dossier.procedure.components.all():
         attached = files_by_component.get(component.pk, [])
         if component.required and not attached:
@@ -324,6 +359,18 @@ def dossier_check(
                     content_checked=True,
                 )
             problems.extend(Problem(f"component.{component.code}", "file_rejected", m) for m in messages)
+            if (
+                component.signature_requirement != Component.Signature.NONE
+                and stored.content_type != signatures.CMS
+                and not messages
+            ):
+                report = signatures.covering_report(dossier_file, attached, verifications or {})
+                problems.extend(
+                    Problem(f"component.{component.code}", "signature_rejected", m)
+                    for m in signatures.requirement_problems(
+                        component=component, report=report, name=dossier_file.original_name
+                    )
+                )
     return result.cleaned, problems
 
 
@@ -416,7 +463,8 @@ def _submit(
     *, dossier: Dossier, applicant: User, submission_key: str | None, files: list[DossierFile]
 ) -> Acknowledgement:
     """Submit a locked (or just created) draft whose files are `files`."""
-    cleaned, problems = dossier_check(dossier, files=files)
+    verifications = signatures.ensure_verified(files=files, requested_by=applicant)
+    cleaned, problems = dossier_check(dossier, files=files, verifications=verifications)
     if problems:
         raise DossierError(problems)
 
@@ -529,7 +577,8 @@ def revision_submit(*, dossier: Dossier, applicant: User) -> Dossier:
     the timeline event and the audit entry.
     """
     files = _files_of(dossier)
-    cleaned, problems = dossier_check(dossier, files=files)
+    verifications = signatures.ensure_verified(files=files, requested_by=applicant)
+    cleaned, problems = dossier_check(dossier, files=files, verifications=verifications)
     if problems:
         raise DossierError(problems)
     now = timezone.now()

@@ -51,6 +51,7 @@ from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
 from motcua.portal import forms
 from motcua.ratelimit import client_address
+from motcua.signatures.selectors import with_signatures
 from motcua.workflow.models import Decision, ResultDocument
 from motcua.workflow.selectors import (
     decisions_for_applicant,
@@ -281,7 +282,7 @@ def _edit_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) 
         else:
             anchor = ""
         summary.append({"message": problem.message, "anchor": anchor})
-    files = list(dossier_files(dossier=dossier))
+    files = with_signatures(dossier_files(dossier=dossier))
     components = [
         {
             "component": component,
@@ -435,7 +436,7 @@ def dossier_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "dossier": dossier,
             "rows": eform.fields_for_display(dossier.procedure.eform_schema, cleaned),
-            "files": dossier_files(dossier=dossier),
+            "files": with_signatures(dossier_files(dossier=dossier)),
             "submission_key": secrets.token_urlsafe(16),
             "summary": [{"message": p.message, "anchor": ""} for p in problems],
         },
@@ -494,7 +495,7 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "dossier": dossier,
             "rows": eform.fields_for_display(schema, answers),
-            "files": dossier_files(dossier=dossier),
+            "files": with_signatures(dossier_files(dossier=dossier)),
             "timeline": dossier_timeline(dossier=dossier),
             "decisions": decisions[::-1],  # the newest first: what matters now is on top
             "supplement": open_supplement_request(dossier=dossier),
@@ -613,7 +614,7 @@ def _supplement_page(request: HttpRequest, dossier: Dossier, problems: list[Prob
         item["anchor"] = (
             known.get(name, "") if kind == "form" else ("component-" + name if kind == "component" else "")
         )
-    files = list(dossier_files(dossier=dossier))
+    files = with_signatures(dossier_files(dossier=dossier))
     components = [
         {
             "component": component,
@@ -755,7 +756,7 @@ def dossier_supplement_review(request: HttpRequest, public_id: uuid.UUID) -> Htt
         return _supplement_page(request, dossier, found)
     open_keys, open_codes = _open_parts(dossier)
     schema = dossier.procedure.eform_schema
-    files = list(dossier_files(dossier=dossier))
+    files = with_signatures(dossier_files(dossier=dossier))
     items = _requested_items(dossier, open_supplement_request(dossier=dossier))
     for item in items:
         item["changed"] = _changed(dossier, item["target"], cleaned, files)

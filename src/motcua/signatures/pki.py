@@ -13,9 +13,10 @@ organisation). Each end entity exercises one branch of signature verification (R
 - ``signer-sha1``     certificate signed with SHA-1 (R-SIG-2: SHA-2/SHA-3 only)
 - ``signer-weak-rsa`` RSA 1024-bit key (R-SIG-2: RSA >= 2048)
 - ``agency-seal``     the agency's seal certificate, used to seal results
+- ``tsa``             the loopback timestamp authority (extended key usage timeStamping, critical)
 
 CRL distribution points, OCSP responder and CA issuer URLs are built from a configurable base URL so a
-loopback server can serve them later.
+loopback server (``motcua.signatures.pkiserver``) can serve them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8731/"
 P12_PASSWORD = "motcua-demo"  # noqa: S105 - a published demo password, never a real secret
@@ -41,6 +42,7 @@ WEAK_RSA_BITS = 1024
 
 ROOT = "root-ca"
 INTERMEDIATE = "intermediate-ca"
+TSA = "tsa"
 
 # name -> what it demonstrates (also written to manifest.json for the people using the demo)
 END_ENTITIES: dict[str, str] = {
@@ -52,6 +54,7 @@ END_ENTITIES: dict[str, str] = {
     "signer-sha1": "Chứng thư số ký bằng thuật toán băm SHA-1 (không được chấp nhận)",
     "signer-weak-rsa": "Khóa RSA 1024 bit (dưới 2048 bit, không được chấp nhận)",
     "agency-seal": "Con dấu số của cơ quan, dùng để đóng dấu kết quả",
+    TSA: "Đơn vị cấp dấu thời gian (TSA) thử nghiệm, chỉ dùng để cấp dấu thời gian",
 }
 SIGNERS = tuple(END_ENTITIES)
 
@@ -157,6 +160,7 @@ def _issue(
     crl_url: str | None = None,
     aia: tuple[str, str] | None = None,  # (ocsp url, issuer certificate url)
     hash_algorithm: hashes.HashAlgorithm | None = None,
+    extended_key_usage: list[x509.ObjectIdentifier] | None = None,
 ) -> x509.Certificate:
     signing_key = issuer.key if issuer else key
     issuer_name = issuer.certificate.subject if issuer else subject
@@ -175,6 +179,9 @@ def _issue(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()), critical=False
         )
     )
+    if extended_key_usage:
+        # RFC 3161 2.3: a TSA certificate carries exactly timeStamping, marked critical.
+        builder = builder.add_extension(x509.ExtendedKeyUsage(extended_key_usage), critical=True)
     if crl_url:
         builder = builder.add_extension(
             x509.CRLDistributionPoints(
@@ -229,15 +236,21 @@ def _resign_with_sha1(certificate: x509.Certificate, key: rsa.RSAPrivateKey) -> 
     return x509.load_der_x509_certificate(resigned.dump())
 
 
-def _crl(
-    issuer: Issued, revoked: Iterable[tuple[int, dt.datetime]], now: dt.datetime
+def build_crl(
+    issuer: Issued,
+    revoked: Iterable[tuple[int, dt.datetime]],
+    now: dt.datetime,
+    *,
+    number: int = 1,
+    this_update: dt.datetime | None = None,
 ) -> x509.CertificateRevocationList:
+    """A CRL of `issuer` listing (serial, revocation time) pairs, valid for 30 days from `now`."""
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuer.certificate.subject)
-        .last_update(now - dt.timedelta(hours=1))
+        .last_update(this_update or now - dt.timedelta(hours=1))
         .next_update(now + dt.timedelta(days=30))
-        .add_extension(x509.CRLNumber(1), critical=False)
+        .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
         )
@@ -320,6 +333,10 @@ def build_demo_pki(base_url: str = DEFAULT_BASE_URL, now: dt.datetime | None = N
                 organization="Ủy ban nhân dân phường Mẫu",
             )
         },
+        TSA: {
+            "subject": _name("Motcua Demo TSA (không dùng thật)", organization="Motcua Demo PKI"),
+            "extended_key_usage": [ExtendedKeyUsageOID.TIME_STAMPING],
+        },
     }
     end_entities: dict[str, Issued] = {}
     for name, spec in specs.items():
@@ -334,6 +351,7 @@ def build_demo_pki(base_url: str = DEFAULT_BASE_URL, now: dt.datetime | None = N
             crl_url=u["intermediate_crl"],
             aia=(u["ocsp"], u["intermediate_cert"]),
             hash_algorithm=spec.get("hash_algorithm"),
+            extended_key_usage=spec.get("extended_key_usage"),
         )
         end_entities[name] = Issued(name, cert, key)
 
@@ -342,8 +360,8 @@ def build_demo_pki(base_url: str = DEFAULT_BASE_URL, now: dt.datetime | None = N
         root=root,
         intermediate=intermediate,
         end_entities=end_entities,
-        intermediate_crl=_crl(intermediate, [(revoked_serial, now - day)], now),
-        root_crl=_crl(root, [], now),
+        intermediate_crl=build_crl(intermediate, [(revoked_serial, now - day)], now),
+        root_crl=build_crl(root, [], now),
         base_url=base_url,
         created_at=now,
         revoked_serials=[revoked_serial],
@@ -400,3 +418,27 @@ def write_demo_pki(pki: DemoPKI, folder: Path, password: str = P12_PASSWORD) -> 
     }
     put("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode())
     return written
+
+
+def load_demo_pki(folder: Path) -> DemoPKI:
+    """Read back a PKI written by `write_demo_pki` (certificates, keys, CRLs and the manifest)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+
+    def issued(name: str) -> Issued:
+        certificate = x509.load_pem_x509_certificate((folder / f"{name}.pem").read_bytes())
+        key = serialization.load_pem_private_key((folder / f"{name}.key.pem").read_bytes(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise TypeError(f"{name}.key.pem is not an RSA key")
+        return Issued(name, certificate, key)
+
+    names = [name for name in manifest["certificates"] if name not in (ROOT, INTERMEDIATE)]
+    return DemoPKI(
+        root=issued(ROOT),
+        intermediate=issued(INTERMEDIATE),
+        end_entities={name: issued(name) for name in names},
+        intermediate_crl=x509.load_der_x509_crl((folder / f"{INTERMEDIATE}.crl").read_bytes()),
+        root_crl=x509.load_der_x509_crl((folder / f"{ROOT}.crl").read_bytes()),
+        base_url=manifest["urls"]["ocsp"].removesuffix("ocsp"),
+        created_at=dt.datetime.fromisoformat(manifest["created_at"]),
+        revoked_serials=[int(serial, 16) for serial in manifest["revoked_serials"]],
+    )

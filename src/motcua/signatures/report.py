@@ -60,6 +60,34 @@ class CheckKind(StrEnum):
     FORMAT = "format"  # the signature structure parses (corrupt CMS, wrapped XML element…)
 
 
+CHECK_LABELS = {
+    CheckKind.INTEGRITY: _("Toàn vẹn dữ liệu"),
+    CheckKind.MODIFICATION: _("Sửa đổi sau khi ký"),
+    CheckKind.COVERAGE: _("Phạm vi ký"),
+    CheckKind.TRUST: _("Tổ chức chứng thực"),
+    CheckKind.VALIDITY: _("Hiệu lực chứng thư số lúc ký"),
+    CheckKind.KEY_USAGE: _("Mục đích sử dụng khóa"),
+    CheckKind.REVOCATION: _("Tình trạng thu hồi"),
+    CheckKind.ALGORITHM: _("Thuật toán"),
+    CheckKind.TIMESTAMP: _("Dấu thời gian"),
+    CheckKind.FORMAT: _("Cấu trúc chữ ký"),
+}
+
+STATUS_LABELS = {
+    CheckStatus.OK: _("Đạt"),
+    CheckStatus.FAILED: _("Không đạt"),
+    CheckStatus.UNKNOWN: _("Chưa kiểm tra được"),
+    CheckStatus.WARNING: _("Lưu ý"),
+}
+
+# Light tag colours of the UI per verdict (portal.css).
+VERDICT_COLOURS = {
+    Verdict.VALID: "green",
+    Verdict.INVALID: "red",
+    Verdict.INDETERMINATE: "orange",
+    Verdict.NONE: "grey",
+}
+
 # reason code -> plain sentence; parameters are filled with %-formatting from Check.params.
 REASONS: dict[str, Any] = {
     "ok": _("Đạt."),
@@ -115,6 +143,18 @@ class Check:
     def text(self) -> str:
         return reason_text(self.reason, self.params)
 
+    @property
+    def label(self) -> str:
+        return (
+            str(CHECK_LABELS.get(CheckKind(self.kind), self.kind))
+            if self.kind in set(CheckKind)
+            else self.kind
+        )
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))  # type: ignore[call-overload]
+
 
 @dataclass(frozen=True)
 class SignatureResult:
@@ -141,6 +181,20 @@ class SignatureResult:
 
     def check(self, kind: str) -> Check | None:
         return next((c for c in self.checks if c.kind == kind), None)
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICT_LABELS[Verdict(self.verdict)])
+
+    @property
+    def colour(self) -> str:
+        return VERDICT_COLOURS[Verdict(self.verdict)]
+
+    @property
+    def signed_at(self) -> dt.datetime | None:
+        """The trusted time when there is one, else the time the signer claimed."""
+        moment = self.timestamp_time or self.signing_time
+        return dt.datetime.fromisoformat(moment) if moment else None
 
 
 @dataclass(frozen=True)
@@ -177,6 +231,10 @@ class Report:
     @property
     def verdict_label(self) -> str:
         return str(VERDICT_LABELS[Verdict(self.verdict)])
+
+    @property
+    def colour(self) -> str:
+        return VERDICT_COLOURS[Verdict(self.verdict)]
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,6 +10,7 @@ changed. The actions an official may take on a dossier are exactly `allowed_acti
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,7 @@ from motcua.dossiers.services import DossierError, revision_submit
 from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import roles_held
 from motcua.notifications.services import notify
+from motcua.signatures.selectors import validly_signed_components
 from motcua.workflow.models import (
     Consultation,
     Decision,
@@ -562,6 +564,24 @@ class SupplementItem:
     note: str  # what is wrong and exactly what to provide (R-SUP-1)
 
 
+# What asking for paper sounds like in a supplement note (lower case, Vietnamese as officials write it).
+PAPER_WORDS = (
+    "bản giấy",
+    "bản gốc",
+    "bản chính",
+    "bản cứng",
+    "bản in",
+    "xuất trình",
+    "bản photo",
+    "bản phô tô",
+)
+
+
+def _asks_for_paper(note: str) -> bool:
+    text = " ".join(unicodedata.normalize("NFC", note).lower().split())
+    return any(word in text for word in PAPER_WORDS)
+
+
 def supplement_targets(dossier: Dossier) -> list[tuple[str, str]]:
     """What a supplement request may name: every component and every e-form field the applicant typed.
 
@@ -603,7 +623,21 @@ def request_supplement(
                 )
             )
         seen: set[str] = set()
+        signed = validly_signed_components(dossier=d)
         for item in items:
+            if item.target.removeprefix("component.") in signed and _asks_for_paper(item.note):
+                problems.append(
+                    Problem(
+                        item.target,
+                        "paper_of_signed",
+                        _(
+                            "“%(label)s” đã được ký số hợp lệ: không được yêu cầu người nộp xuất trình hay nộp bản "
+                            "giấy để đối chiếu (Nghị định 45/2020/NĐ-CP, Điều 6). Nếu nội dung chưa đúng, hãy hướng "
+                            "dẫn nộp lại tệp điện tử."
+                        )
+                        % {"label": labels.get(item.target, item.target)},
+                    )
+                )
             if item.target not in labels:
                 problems.append(
                     Problem(

@@ -236,7 +236,8 @@ def test_an_unknown_component_code_is_explained_and_its_file_is_not_attached(
 
 def test_a_nul_in_a_file_name_is_dropped(draft, applicant_client, answers):
     body, content_type = multipart(
-        {**answers, "component": "giay-uy-quyen"}, [("file-giay-uy-quyen", b"uy\x00quyen.pdf", pdf_bytes())]
+        {**answers, "component": "giay-chung-sinh"},
+        [("file-giay-chung-sinh", b"uy\x00quyen.pdf", pdf_bytes())],
     )
 
     response = applicant_client.generic("POST", url(draft, "dossier_upload"), body, content_type=content_type)

@@ -13,7 +13,6 @@ from django.db import connection
 from motcua.signatures import engine, revocation, services, testing, verify
 from motcua.signatures.models import TrustedCertificate
 from motcua.signatures.report import Verdict
-from motcua.signatures.tests.conftest import cache_demo_crls
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -40,7 +39,7 @@ def test_r_sig_1_workers_verify_real_files_from_the_database_trust_store_and_crl
     pool, demo_pki, pki_dir, tmp_path
 ):
     services.trust_store_load_folder(folder=pki_dir)
-    cache_demo_crls(demo_pki, pki_dir)
+    testing.cache_crls(demo_pki, pki_dir)
     # Nothing in this process's memory for the workers to inherit: they must read the database.
     engine.forget_trust()
     revocation.clear_memory_cache()

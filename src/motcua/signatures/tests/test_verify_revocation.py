@@ -110,7 +110,7 @@ def test_r_sig_1_revoked_after_a_merely_claimed_signing_time_is_still_revoked(ne
     """Without a trusted timestamp the signing time is the signer's word and could be backdated."""
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
     serial = demo_pki["signer-citizen"].certificate.serial_number
-    crl = pki._crl(demo_pki.intermediate, [(serial, later)], dt.datetime.now(dt.UTC))
+    crl = pki.build_crl(demo_pki.intermediate, [(serial, later)], dt.datetime.now(dt.UTC))
     network.crls[pki.urls(demo_pki.base_url)["intermediate_crl"]] = crl.public_bytes(Encoding.DER)
     report = verify.verify_pdf_bytes(signed)
     assert (report.verdict, report.reason) == (Verdict.INVALID, "revoked")

@@ -92,7 +92,7 @@ def test_r_sig_1_a_newer_crl_listing_the_signer_makes_the_next_file_revoked(netw
     # The CA revokes the signer; the CRL we hold reaches its nextUpdate and the new one is fetched.
     revoked_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
     serial = demo_pki["signer-citizen"].certificate.serial_number
-    newer = pki._crl(demo_pki.intermediate, [(serial, revoked_at)], dt.datetime.now(dt.UTC))
+    newer = pki.build_crl(demo_pki.intermediate, [(serial, revoked_at)], dt.datetime.now(dt.UTC))
     url = pki.urls(demo_pki.base_url)["intermediate_crl"]
     network[url] = newer.public_bytes(Encoding.DER)
     past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)

@@ -2,7 +2,7 @@
 """Signature verifications per second on 1 MB single-signature PDFs, against a naive baseline and the raw cost.
 
     .venv/bin/python bench/signatures.py [--files 8] [--size 1000000] [--duration 10] [--workers 0,2]
-                                         [--quick] [--profile] [--fail-on-errors]
+                                         [--quick] [--no-pki-services] [--profile] [--fail-on-errors]
 
 Sets up, in a temporary folder (MOTCUA_VAR_DIR, a SQLite file database that the pool's worker processes
 see too): migrations, a fresh demo PKI (`pki.build_demo_pki`), its root and intermediate in the trust store
@@ -66,6 +66,11 @@ def parse_args() -> argparse.Namespace:
         help="pool sizes to measure, comma-separated; 0 = in this process (default 0,2)",
     )
     parser.add_argument("--quick", action="store_true", help="3 files, 0.3 s warm-up, 2 s per measurement")
+    parser.add_argument(
+        "--no-pki-services",
+        action="store_true",
+        help="CRLs straight into the revocation cache even where the loopback PKI services exist",
+    )
     parser.add_argument("--profile", action="store_true", help="print the engine's cProfile (in-process)")
     parser.add_argument(
         "--fail-on-errors", action="store_true", help="exit 1 if any verification gave the wrong answer"
@@ -114,12 +119,14 @@ class Setup:
         self.crl_source = ""
         self.files: list[Path] = []
 
-    def pki(self) -> None:
+    def pki(self, use_services: bool = True) -> None:
         from motcua.signatures import pki, services
 
         try:
             from motcua.signatures import pkiserver
         except ImportError:
+            pkiserver = None
+        if not use_services:
             pkiserver = None
         if pkiserver is not None:
             self.services = pkiserver.start_demo_services(folder=self.folder)
@@ -368,7 +375,7 @@ def main() -> None:
         setup_django(work)
         from django.conf import settings
 
-        setup.pki()
+        setup.pki(use_services=not args.no_pki_services)
         setup.sign(args.files, args.size)
         sizes = [p.stat().st_size for p in setup.files]
         print(f"set up in {time.perf_counter() - started:.1f} s; {machine()}")

@@ -9,6 +9,7 @@ import pickle
 from dataclasses import replace
 
 import pytest
+from asn1crypto import core as asn1_core
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.misc import PdfStreamError
@@ -195,3 +196,19 @@ def test_remembered_name_preparation_gives_the_same_names_and_the_same_refusals(
     for _ in range(2):
         with pytest.raises(ValueError):
             speedups.ldap_string_prep(value, "private \ue000 use")
+
+
+class Pair(asn1_core.Sequence):
+    _fields = [("blob", asn1_core.OctetString), ("number", asn1_core.Integer)]
+
+
+def test_a_definite_length_ending_in_0x80_is_dumped_as_it_is_and_changes_are_still_encoded():
+    der = Pair({"blob": b"x" * 0x179, "number": 7}).dump()
+    assert der[:4] == bytes.fromhex("30820180")  # the length 0x0180: its last byte is 0x80
+    parsed = Pair.load(der)
+    assert parsed["number"].native == 7
+    assert speedups.sequence_dump(parsed) == speedups.stock_sequence_dump(Pair.load(der)) == der
+
+    parsed["number"] = 8
+    changed = speedups.sequence_dump(parsed)
+    assert changed == Pair({"blob": b"x" * 0x179, "number": 8}).dump() != der

@@ -26,6 +26,9 @@ def _fast_and_isolated(settings, tmp_path):
     # Every test gets its own file store, so no test sees another's files.
     settings.MOTCUA_STORAGE_DIR = tmp_path / "storage"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Agencies made by the factories hold no signing key: results of tests about other things go out
+    # unsealed. Tests of sealing install a key (signatures/tests/conftest.py) and set this back on.
+    settings.MOTCUA_SEAL_REQUIRED = False
     # Rate-limit counters live in the cache: every test starts with none.
     from django.core.cache import cache
 

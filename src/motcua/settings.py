@@ -144,6 +144,13 @@ MEDIA_ROOT = MOTCUA_STORAGE_DIR
 # The demo/test PKI (make_demo_pki) and the base URL its certificates name for CRL and OCSP.
 MOTCUA_PKI_DIR = env_path("MOTCUA_PKI_DIR", VAR_DIR / "pki")
 MOTCUA_PKI_BASE_URL = env_str("MOTCUA_PKI_BASE_URL", "http://127.0.0.1:8731/")
+# Sealing what agencies issue (R-RES-1): an RFC 3161 timestamp authority, if any; RSA-PSS (R-SIG-2) or, for
+# receivers that cannot verify it, PKCS#1 v1.5; whether a result may be issued without the agency's seal
+# (never in production); where installed .p12 key files are kept.
+MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
+MOTCUA_SEAL_RSA_PSS = env_bool("MOTCUA_SEAL_RSA_PSS", True)
+MOTCUA_SEAL_REQUIRED = env_bool("MOTCUA_SEAL_REQUIRED", True)
+MOTCUA_KEYS_DIR = env_path("MOTCUA_KEYS_DIR", VAR_DIR / "keys")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -13,6 +13,7 @@ organisation). Each end entity exercises one branch of signature verification (R
 - ``signer-sha1``     certificate signed with SHA-1 (R-SIG-2: SHA-2/SHA-3 only)
 - ``signer-weak-rsa`` RSA 1024-bit key (R-SIG-2: RSA >= 2048)
 - ``agency-seal``     the agency's seal certificate, used to seal results
+- ``official-leader`` a leader's personal certificate, to sign the results they approve
 
 CRL distribution points, OCSP responder and CA issuer URLs are built from a configurable base URL so a
 loopback server can serve them later.
@@ -52,6 +53,7 @@ END_ENTITIES: dict[str, str] = {
     "signer-sha1": "Chứng thư số ký bằng thuật toán băm SHA-1 (không được chấp nhận)",
     "signer-weak-rsa": "Khóa RSA 1024 bit (dưới 2048 bit, không được chấp nhận)",
     "agency-seal": "Con dấu số của cơ quan, dùng để đóng dấu kết quả",
+    "official-leader": "Chứng thư số cá nhân của lãnh đạo, dùng để ký kết quả khi phê duyệt",
 }
 SIGNERS = tuple(END_ENTITIES)
 
@@ -318,6 +320,11 @@ def build_demo_pki(base_url: str = DEFAULT_BASE_URL, now: dt.datetime | None = N
                 "Ủy ban nhân dân phường Mẫu",
                 uid="MST:0106543207",
                 organization="Ủy ban nhân dân phường Mẫu",
+            )
+        },
+        "official-leader": {
+            "subject": _name(
+                "Đỗ Văn Hùng", uid="CCCD:001085006789", organization="Ủy ban nhân dân phường Mẫu"
             )
         },
     }

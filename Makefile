@@ -23,10 +23,13 @@ $(STAMP): requirements.lock pyproject.toml
 migrate: $(STAMP)
 	$(MANAGE) migrate --no-input -v 0
 
+demo: export MOTCUA_DEMO_KEY_PASSWORD ?= motcua-demo
 demo: migrate
 	$(MANAGE) compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
 	$(MANAGE) load_catalog src/motcua/catalog/demo
 	$(MANAGE) load_demo_data
+	$(MANAGE) make_demo_pki
+	$(MANAGE) install_signing_key --demo
 	$(MANAGE) load_demo_dossiers
 	@echo "Starting the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \

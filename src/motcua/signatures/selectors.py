@@ -11,7 +11,8 @@ from motcua.dossiers.storage import open_blob
 from motcua.signatures.models import IssuedDocument
 
 TOKEN = re.compile(r"[A-Z2-9]{20}")
-SEAL_FIELD = re.compile(rb"/T\s*\(motcua-seal-([A-Z2-9]{20})\)")
+# The seal's field name as pyHanko writes it: a literal string, its hyphens possibly escaped as \055.
+SEAL_FIELD = re.compile(rb"/T\s*\(motcua(?:-|\\055)seal(?:-|\\055)([A-Z2-9]{20})\)")
 
 # What the public page says of an uploaded file.
 MATCH = "match"  # byte for byte the document motcua issued

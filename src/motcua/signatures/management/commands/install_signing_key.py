@@ -11,7 +11,7 @@ from motcua.signatures.pki import P12_PASSWORD
 from motcua.signatures.sealing import SealingError
 from motcua.signatures.services import signing_key_install
 
-DEMO_PASSWORD_ENV = "MOTCUA_DEMO_KEY_PASSWORD"
+DEMO_PASSWORD_ENV = "MOTCUA_DEMO_KEY_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
 
 class Command(BaseCommand):

@@ -1128,12 +1128,16 @@ def _seal_results(d: Dossier, official: User) -> None:
         return
     for result in ResultDocument.objects.filter(dossier=d).select_related("stored_file", "leader_signed_by"):
         with storage.open_blob(result.stored_file.sha256) as f:
-            data = f.read()
+            data: bytes = f.read()
+
+        def as_attached(_token: str, data: bytes = data) -> bytes:
+            return data  # the result is the specialist's PDF: its QR code is in the seal's visible block
+
         try:
             issued = document_issue(
                 kind=IssuedDocument.Kind.RESULT,
                 agency=d.agency,
-                render=lambda _token, data=data: data,
+                render=as_attached,
                 official=official,
                 dossier=d,
                 result=result,

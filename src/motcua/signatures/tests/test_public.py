@@ -120,3 +120,20 @@ def test_lookups_are_rate_limited_per_client(db, client, pdf_bytes):
         assert upload(client, pdf_bytes).status_code == 200
     response = upload(client, pdf_bytes)
     assert response.status_code == 429 and response["Retry-After"]
+
+
+def test_the_api_says_the_same_without_personal_data_R_RES_3(issued, client, citizen):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/api/v1/verification/", {"file": SimpleUploadedFile("kq.pdf", sealed(issued), "application/pdf")}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["outcome"] == "match" and body["document"]["dossier_code"] == issued.dossier_code
+    assert body["document"]["revoked"] is False
+    assert_no_personal_data(response.content.decode(), citizen)
+    by_token = client.get(f"/api/v1/verification/{issued.token}/")
+    assert by_token.status_code == 200 and by_token.json()["document"]["token"] == issued.token
+    assert client.get("/api/v1/verification/ABCDEFGHJKLMNPQRSTUV/").status_code == 404
+    assert client.post("/api/v1/verification/", {}).status_code == 400

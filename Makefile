@@ -31,6 +31,8 @@ demo: migrate
 	$(MANAGE) make_demo_pki
 	$(MANAGE) install_signing_key --demo
 	$(MANAGE) load_demo_dossiers
+	$(MANAGE) make_demo_pki
+	$(MANAGE) load_trust_store $${MOTCUA_PKI_DIR:-var/pki}
 	@echo "Starting the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) sweep_deadlines --every 300 & SWEEP=$$!; \

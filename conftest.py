@@ -29,6 +29,8 @@ def _fast_and_isolated(settings, tmp_path):
     # Agencies made by the factories hold no signing key: results of tests about other things go out
     # unsealed. Tests of sealing install a key (signatures/tests/conftest.py) and set this back on.
     settings.MOTCUA_SEAL_REQUIRED = False
+    # Signature verification in the test process (the worker pool has its own tests).
+    settings.MOTCUA_VERIFY_WORKERS = 0
     # Rate-limit counters live in the cache: every test starts with none.
     from django.core.cache import cache
 

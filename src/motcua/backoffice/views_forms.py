@@ -20,7 +20,7 @@ from motcua.documents.exports import tracking_book_csv, tracking_book_xlsx
 from motcua.documents.pdf import render_pdf
 from motcua.documents.responses import attachment
 from motcua.dossiers.selectors import official_agency_ids
-from motcua.signatures.selectors import issued_receipt, sealed_bytes
+from motcua.signatures.register import issued_receipt, sealed_bytes
 from motcua.workflow.documents import (
     control_sheet,
     decision_document,

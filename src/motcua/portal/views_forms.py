@@ -14,7 +14,7 @@ from motcua.documents.pdf import render_pdf
 from motcua.documents.responses import attachment
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_for_applicant
-from motcua.signatures.selectors import issued_receipt, sealed_bytes
+from motcua.signatures.register import issued_receipt, sealed_bytes
 from motcua.workflow.documents import decision_document, decision_with_form, form_filename
 from motcua.workflow.models import Decision
 

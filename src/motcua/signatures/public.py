@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from motcua.ratelimit import Limit, hit
-from motcua.signatures import selectors
+from motcua.signatures import register
 from motcua.signatures.models import IssuedDocument
 from motcua.signatures.report import Report
 
@@ -51,7 +51,7 @@ class PublicDocument:
 
 @dataclass(frozen=True)
 class PublicVerification:
-    outcome: str  # selectors.MATCH / EXTENDED / MODIFIED / UNKNOWN, or FROM_QR
+    outcome: str  # register.MATCH / EXTENDED / MODIFIED / UNKNOWN, or FROM_QR
     outcome_label: str
     document: PublicDocument | None
     sha256: str  # of the file checked (the upload, or the stored document)
@@ -77,17 +77,17 @@ def _public(document: IssuedDocument) -> PublicDocument:
 
 def outcome_label(outcome: str, revoked: bool = False) -> str:
     labels = {
-        selectors.MATCH: _("Đúng là văn bản do hệ thống motcua ban hành, nguyên vẹn, chưa bị sửa đổi."),
-        selectors.EXTENDED: _(
+        register.MATCH: _("Đúng là văn bản do hệ thống motcua ban hành, nguyên vẹn, chưa bị sửa đổi."),
+        register.EXTENDED: _(
             "Phần văn bản do hệ thống motcua ban hành còn nguyên vẹn, nhưng tệp đã được thêm nội dung sau khi "
             "ban hành (ví dụ thêm chữ ký hoặc ghi chú). Phần thêm vào không do cơ quan ban hành; hãy đề nghị người "
             "gửi cung cấp bản gốc."
         ),
-        selectors.MODIFIED: _(
+        register.MODIFIED: _(
             "Tệp mang dấu của một văn bản do hệ thống motcua ban hành nhưng đã bị sửa đổi: nội dung không còn "
             "khớp với bản đã ban hành. Không nên tin vào nội dung tệp này."
         ),
-        selectors.UNKNOWN: _(
+        register.UNKNOWN: _(
             "Không tìm thấy văn bản này trong sổ văn bản do hệ thống motcua ban hành. Tệp có thể không do "
             "motcua ban hành, hoặc đã bị sửa đổi."
         ),
@@ -102,7 +102,7 @@ def outcome_label(outcome: str, revoked: bool = False) -> str:
 def _signatures_now(data: bytes) -> Report | None:
     """The signatures of `data` as valid now, from the verification engine, if it is installed."""
     try:
-        from motcua.signatures.verify import verify_pdf_bytes  # type: ignore[import-not-found]
+        from motcua.signatures.verify import verify_pdf_bytes
     except ImportError:
         return None
     return verify_pdf_bytes(data)
@@ -117,21 +117,21 @@ def _count(client: str) -> None:
 def verify_upload(*, data: bytes, client: str) -> PublicVerification:
     """Check an uploaded PDF against the register; VerificationLimited when the client asked too often."""
     _count(client)
-    found = selectors.match_upload(data)
+    found = register.match_upload(data)
     document = _public(found.document) if found.document else None
     return PublicVerification(
         outcome=found.outcome,
         outcome_label=outcome_label(found.outcome, bool(document and document.revoked)),
         document=document,
         sha256=found.sha256,
-        signatures=_signatures_now(data) if found.outcome != selectors.UNKNOWN else None,
+        signatures=_signatures_now(data) if found.outcome != register.UNKNOWN else None,
     )
 
 
 def verify_token(*, token: str, client: str) -> PublicVerification | None:
     """The document a QR code names, revoked ones too (R-RES-2); None if there is none."""
     _count(client)
-    found = selectors.issued_by_token(token)
+    found = register.issued_by_token(token)
     if found is None:
         return None
     document = _public(found)
@@ -140,5 +140,5 @@ def verify_token(*, token: str, client: str) -> PublicVerification | None:
         outcome_label=outcome_label(FROM_QR, document.revoked),
         document=document,
         sha256=found.sha256,
-        signatures=_signatures_now(selectors.sealed_bytes(found)),
+        signatures=_signatures_now(register.sealed_bytes(found)),
     )

@@ -34,7 +34,7 @@ from motcua.identity.selectors import roles_held
 from motcua.notifications.services import notify
 from motcua.signatures.models import AgencySigningKey, IssuedDocument
 from motcua.signatures.sealing import SealingError, sign_as_leader
-from motcua.signatures.services import document_issue
+from motcua.signatures.issuing import document_issue
 from motcua.workflow.models import (
     Consultation,
     Decision,

@@ -14,6 +14,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.storage import blob_path
 from motcua.signatures.models import AgencySigningKey, IssuedDocument
 from motcua.signatures.sealing import SealingError, seal_pdf
+from motcua.signatures.verify import verify_pdf_bytes
 from motcua.workflow import services
 from motcua.workflow.documents import decision_document
 from motcua.workflow.models import Decision, ProcessingStep, ResultDocument
@@ -107,7 +108,7 @@ def test_result_is_sealed_when_issued_and_every_download_serves_the_same_sealed_
 
 
 def test_a_leader_who_signs_on_approval_and_the_seal_make_two_signatures(
-    seal_key, leader_key, approved, specialist, leader, demo_pki
+    seal_key, leader_key, approved, specialist, leader, demo_pki, trust_store, cached_crls
 ):
     services.approve(dossier=approved, official=leader, sign=True)
     services.issue_result(dossier=approved, official=specialist)
@@ -119,6 +120,10 @@ def test_a_leader_who_signs_on_approval_and_the_seal_make_two_signatures(
     assert second.signer_cert.sha256 == fingerprint(demo_pki["agency-seal"])
     for signature in (first, second):
         assert_valid(signature)
+    report = verify_pdf_bytes(
+        data
+    )  # the engine agrees: both valid, the seal's update allowed after the first
+    assert report.verdict == "valid" and [r.verdict for r in report.signatures] == ["valid", "valid"]
     assert IssuedDocument.objects.get(result=result).leader_name == leader.display_name
 
 
@@ -160,7 +165,7 @@ def test_a_pkcs11_key_is_configuration_only_here_and_says_what_is_missing(agency
 def test_an_agency_admin_of_another_agency_cannot_install_a_key(agency, other_agency, pki_dir, seal_password):
     from motcua.identity.models import OfficialRole
     from motcua.identity.tests.factories import OfficialFactory
-    from motcua.signatures.services import KeyError_, signing_key_install
+    from motcua.signatures.issuing import KeyError_, signing_key_install
 
     admin = OfficialFactory(agency=other_agency, username="qt.test", roles=[OfficialRole.Role.AGENCY_ADMIN])
     p12 = (pki_dir / "agency-seal.p12").read_bytes()

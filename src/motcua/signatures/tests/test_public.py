@@ -9,7 +9,7 @@ from django.urls import reverse
 from motcua.dossiers.storage import blob_path
 from motcua.signatures.models import IssuedDocument
 from motcua.signatures.public import LOOKUPS
-from motcua.signatures.services import document_revoke
+from motcua.signatures.issuing import document_revoke
 from motcua.workflow import services
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +137,16 @@ def test_the_api_says_the_same_without_personal_data_R_RES_3(issued, client, cit
     assert by_token.status_code == 200 and by_token.json()["document"]["token"] == issued.token
     assert client.get("/api/v1/verification/ABCDEFGHJKLMNPQRSTUV/").status_code == 404
     assert client.post("/api/v1/verification/", {}).status_code == 400
+
+
+def test_the_page_says_the_seal_is_valid_now_R_RES_3(trust_store, cached_crls, issued, client):
+    response = client.get(reverse("portal:verify_token", args=[issued.token]))
+    text = response.content.decode()
+    assert "Chữ ký số trong tệp, kiểm tra lúc này" in text
+    assert "Hợp lệ" in text
+
+
+def test_the_api_reports_the_signatures_valid_now_R_RES_3(trust_store, cached_crls, issued, client):
+    body = client.get(f"/api/v1/verification/{issued.token}/").json()
+    assert body["signatures"]["verdict"] == "valid"
+    assert [s["verdict"] for s in body["signatures"]["signatures"]] == ["valid"]

@@ -32,9 +32,9 @@ from motcua.dossiers.services import DossierError, revision_submit
 from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import roles_held
 from motcua.notifications.services import notify
+from motcua.signatures.issuing import document_issue
 from motcua.signatures.models import AgencySigningKey, IssuedDocument
 from motcua.signatures.sealing import SealingError, sign_as_leader
-from motcua.signatures.issuing import document_issue
 from motcua.workflow.models import (
     Consultation,
     Decision,

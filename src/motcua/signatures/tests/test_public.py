@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from motcua.dossiers.storage import blob_path
+from motcua.signatures.issuing import document_revoke
 from motcua.signatures.models import IssuedDocument
 from motcua.signatures.public import LOOKUPS
-from motcua.signatures.issuing import document_revoke
 from motcua.workflow import services
 
 pytestmark = pytest.mark.django_db

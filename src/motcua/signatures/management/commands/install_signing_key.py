@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Agency
 from motcua.identity.models import OfficialRole, User
+from motcua.signatures.issuing import signing_key_install
 from motcua.signatures.models import AgencySigningKey
 from motcua.signatures.pki import P12_PASSWORD
 from motcua.signatures.sealing import SealingError
-from motcua.signatures.issuing import signing_key_install
 
 DEMO_PASSWORD_ENV = "MOTCUA_DEMO_KEY_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 

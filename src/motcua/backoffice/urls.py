@@ -22,7 +22,9 @@ urlpatterns = [
     path("chung-thuc/moi/", views_counter.certification_new, name="certification_new"),
     path("chung-thuc/<uuid:public_id>/", views_counter.certification_detail, name="certification_detail"),
     path(
-        "chung-thuc/<uuid:public_id>/tai-ve/", views_counter.certification_download, name="certification_download"
+        "chung-thuc/<uuid:public_id>/tai-ve/",
+        views_counter.certification_download,
+        name="certification_download",
     ),
     path("tiep-nhan-tai-quay/", views_counter.counter_intake, name="counter_intake"),
     path(

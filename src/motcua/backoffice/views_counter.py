@@ -58,7 +58,7 @@ def _summary(problems: list[Problem]) -> tuple[dict[str, list[str]], list[dict[s
 
 
 def _natural(name: str) -> list[Any]:
-    """"trang-2.jpg" before "trang-10.jpg": files are put in page order by their names."""
+    """ "trang-2.jpg" before "trang-10.jpg": files are put in page order by their names."""
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
 
 
@@ -124,7 +124,11 @@ def certification_new(request: HttpRequest) -> HttpResponse:
 
 
 def _certify_page(
-    request: HttpRequest, agencies: list[Agency], problems: list[Problem], posted: QueryDict, status: int = 200
+    request: HttpRequest,
+    agencies: list[Agency],
+    problems: list[Problem],
+    posted: QueryDict,
+    status: int = 200,
 ) -> HttpResponse:
     errors, summary = _summary(problems)
     return render(
@@ -137,7 +141,9 @@ def _certify_page(
 
 def _copy(request: HttpRequest, public_id: uuid.UUID, purpose: str) -> CertifiedCopy:
     try:
-        return selectors.certified_copy_for_official(official=request.user, public_id=public_id, purpose=purpose)
+        return selectors.certified_copy_for_official(
+            official=request.user, public_id=public_id, purpose=purpose
+        )
     except CertifiedCopy.DoesNotExist:
         raise Http404(_("Không tìm thấy bản sao này trong sổ của cơ quan bạn.")) from None
 
@@ -184,7 +190,9 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     post = request.POST if request.method == "POST" else QueryDict()
     agency = _agency(request, agencies) if request.method == "POST" else None
     procedures = list(
-        Procedure.objects.filter(agencies__in=agencies, is_active=True).distinct().order_by("-popularity", "code")
+        Procedure.objects.filter(agencies__in=agencies, is_active=True)
+        .distinct()
+        .order_by("-popularity", "code")
     )
     problems: list[Problem] = []
     procedure = next((p for p in procedures if p.code == post.get("procedure", "")), None)
@@ -203,7 +211,13 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "backoffice/counter/intake_start.html",
-            {"agencies": agencies, "procedures": procedures, "posted": post, "errors": errors, "summary": summary},
+            {
+                "agencies": agencies,
+                "procedures": procedures,
+                "posted": post,
+                "errors": errors,
+                "summary": summary,
+            },
             status=400 if problems else 200,
         )
     assert agency is not None and procedure is not None
@@ -234,7 +248,9 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
             accept_now=post.get("accept_now") == "1",
         )
     except CertificationError as error:
-        return _intake_page(request, agency, procedure, citizen_id, applicant, error.problems, post, status=400)
+        return _intake_page(
+            request, agency, procedure, citizen_id, applicant, error.problems, post, status=400
+        )
     dossier = intake.acknowledgement.dossier
     if intake.accepted:
         text = _("Đã tiếp nhận hồ sơ, mã hồ sơ %(code)s.") % {"code": dossier.code}

@@ -33,7 +33,16 @@ from motcua.dossiers.checks import CONTENT_CHECKS, Problem, megabytes
 MAX_PAGES = 300  # a thick register or a building permit file; beyond this, split the request
 MAX_SCAN_FILES = 100
 SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
-PDF_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError)
+PDF_ERRORS = (
+    PdfReadError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OSError,
+)
 
 
 class CaptureError(Exception):
@@ -59,7 +68,12 @@ class Scan:
         return storage.blob_path(self.sha256)
 
     def as_source(self) -> dict[str, object]:
-        return {"name": self.name, "sha256": self.sha256, "content_type": self.content_type, "pages": self.pages}
+        return {
+            "name": self.name,
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "pages": self.pages,
+        }
 
 
 def _clean_name(name: str) -> str:
@@ -100,14 +114,20 @@ def store_scans(files: Iterable[tuple[str, Iterable[bytes]]], *, field: str) -> 
                 Problem(
                     field,
                     "too_large",
-                    _("Tệp “%(name)s” vượt quá dung lượng tối đa %(max)s MB. Hãy quét với độ phân giải thấp hơn.")
+                    _(
+                        "Tệp “%(name)s” vượt quá dung lượng tối đa %(max)s MB. Hãy quét với độ phân giải thấp hơn."
+                    )
                     % {"name": name, "max": megabytes(limit)},
                 )
             )
             continue
         if blob.size == 0:
             problems.append(
-                Problem(field, "empty", _("Tệp “%(name)s” rỗng (0 byte). Hãy quét lại trang này.") % {"name": name})
+                Problem(
+                    field,
+                    "empty",
+                    _("Tệp “%(name)s” rỗng (0 byte). Hãy quét lại trang này.") % {"name": name},
+                )
             )
             continue
         content_type = sniff.sniff(blob.head)
@@ -132,12 +152,20 @@ def store_scans(files: Iterable[tuple[str, Iterable[bytes]]], *, field: str) -> 
             except PDF_ERRORS:
                 message = _("Tệp PDF bị hỏng hoặc không đọc được. Hãy xuất lại tệp PDF rồi tải lên lại.")
         if message:
-            problems.append(Problem(field, "unreadable", _("Tệp “%(name)s”: %(problem)s") % {"name": name, "problem": message}))
+            problems.append(
+                Problem(
+                    field, "unreadable", _("Tệp “%(name)s”: %(problem)s") % {"name": name, "problem": message}
+                )
+            )
             continue
         scans.append(Scan(name, blob.sha256, blob.size, content_type, pages))
     if not scans and not problems:
         problems.append(
-            Problem(field, "required", _("Chưa có bản quét nào. Hãy chọn các tệp quét từ bản chính, theo đúng thứ tự trang."))
+            Problem(
+                field,
+                "required",
+                _("Chưa có bản quét nào. Hãy chọn các tệp quét từ bản chính, theo đúng thứ tự trang."),
+            )
         )
     total = sum(scan.pages for scan in scans)
     if total > MAX_PAGES:
@@ -145,7 +173,9 @@ def store_scans(files: Iterable[tuple[str, Iterable[bytes]]], *, field: str) -> 
             Problem(
                 field,
                 "too_many_pages",
-                _("Các bản quét có tổng cộng %(pages)s trang, vượt quá %(max)s trang mỗi lần. Hãy chia thành nhiều lần.")
+                _(
+                    "Các bản quét có tổng cộng %(pages)s trang, vượt quá %(max)s trang mỗi lần. Hãy chia thành nhiều lần."
+                )
                 % {"pages": total, "max": MAX_PAGES},
             )
         )
@@ -188,7 +218,11 @@ def assemble(scans: list[Scan]) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for scan in scans:
-            source = str(scan.path) if scan.content_type == "application/pdf" else io.BytesIO(_image_page(scan.path))
+            source = (
+                str(scan.path)
+                if scan.content_type == "application/pdf"
+                else io.BytesIO(_image_page(scan.path))
+            )
             for page in PdfReader(source, strict=False).pages:
                 added = writer.add_page(page)
                 for key in ("/Annots", "/AA"):

@@ -66,7 +66,10 @@ class CertifiedCopy(models.Model):
         "dossiers.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("bản chụp")
     )
     copy_file = models.ForeignKey(
-        "dossiers.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("bản sao chứng thực")
+        "dossiers.StoredFile",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("bản sao chứng thực"),
     )
     # The scans as uploaded, in order: [{"name", "sha256", "content_type", "pages"}].
     sources = models.JSONField(default=list)
@@ -88,7 +91,7 @@ class CertifiedCopy(models.Model):
 
     @property
     def register_number(self) -> str:
-        """"12/2026/SCT-BS": the number in the agency's register of the year (book volume = year)."""
+        """ "12/2026/SCT-BS": the number in the agency's register of the year (book volume = year)."""
         return f"{self.number}/{self.year}/SCT-BS"
 
     @property

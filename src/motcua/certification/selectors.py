@@ -29,13 +29,17 @@ def register_for_official(*, official: User, agency_id: int | None = None) -> Qu
     )
 
 
-def certified_copy_for_official(*, official: User, public_id: uuid.UUID | str, purpose: str = "view") -> CertifiedCopy:
+def certified_copy_for_official(
+    *, official: User, public_id: uuid.UUID | str, purpose: str = "view"
+) -> CertifiedCopy:
     """One entry of a register the official works with (CertifiedCopy.DoesNotExist otherwise); the read of its
     personal data is audited with its purpose (R-PRIV-2)."""
     copy = (
-        CertifiedCopy.objects.select_related("agency", "certified_by", "applicant", "copy_file", "captured_file")
+        CertifiedCopy.objects.select_related(
+            "agency", "certified_by", "applicant", "copy_file", "captured_file"
+        )
         .filter(agency_id__in=official_agency_ids(official))
-        .get(public_id=_uuid(public_id, CertifiedCopy))
+        .get(public_id=_uuid(public_id))
     )
     audit_record(
         actor=official,
@@ -49,13 +53,17 @@ def certified_copy_for_official(*, official: User, public_id: uuid.UUID | str, p
 
 def certified_copies_of(*, user: User) -> QuerySet[CertifiedCopy]:
     """The certified copies issued to the applicant's account, newest first."""
-    return CertifiedCopy.objects.filter(applicant=user).select_related("agency", "copy_file").order_by("-issued_at", "-id")
+    return (
+        CertifiedCopy.objects.filter(applicant=user)
+        .select_related("agency", "copy_file")
+        .order_by("-issued_at", "-id")
+    )
 
 
 def certified_copy_for_applicant(*, user: User, public_id: uuid.UUID | str) -> CertifiedCopy:
     """The applicant's own copy, or CertifiedCopy.DoesNotExist whether it is missing or someone else's."""
     return CertifiedCopy.objects.select_related("agency", "copy_file").get(
-        public_id=_uuid(public_id, CertifiedCopy), applicant=user
+        public_id=_uuid(public_id), applicant=user
     )
 
 
@@ -64,8 +72,8 @@ def captures_of(*, dossier: Dossier) -> QuerySet[Capture]:
     return Capture.objects.filter(dossier=dossier).select_related("component", "captured_by", "stored_file")
 
 
-def _uuid(value: uuid.UUID | str, model: type) -> uuid.UUID:
+def _uuid(value: uuid.UUID | str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise model.DoesNotExist from None
+        raise CertifiedCopy.DoesNotExist from None

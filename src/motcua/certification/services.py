@@ -27,7 +27,15 @@ from django.utils.translation import gettext as _
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Agency, Procedure
-from motcua.certification.capture import CaptureError, Scan, assemble, append_pdf, page_count, stamp, store_scans
+from motcua.certification.capture import (
+    CaptureError,
+    Scan,
+    append_pdf,
+    assemble,
+    page_count,
+    stamp,
+    store_scans,
+)
 from motcua.certification.models import Capture, CertificationSequence, CertifiedCopy
 from motcua.certification.statement import Statement, register_line, statement_pdf
 from motcua.dossiers import storage
@@ -89,7 +97,9 @@ def _forbidden(agency: Agency, what: str) -> CertificationError:
             Problem(
                 "agency",
                 "forbidden",
-                _("Bạn không có vai trò được %(what)s tại %(agency)s. Hãy liên hệ quản trị cơ quan nếu cần cấp quyền.")
+                _(
+                    "Bạn không có vai trò được %(what)s tại %(agency)s. Hãy liên hệ quản trị cơ quan nếu cần cấp quyền."
+                )
                 % {"what": what, "agency": agency.name},
             )
         ]
@@ -128,9 +138,13 @@ def _check_original(original: Original, problems: list[Problem]) -> Original:
         pages=original.pages,
     )
     if not cleaned.title:
-        problems.append(Problem("document_title", "required", _("Hãy nhập tên giấy tờ, ví dụ “Bằng tốt nghiệp đại học”.")))
+        problems.append(
+            Problem("document_title", "required", _("Hãy nhập tên giấy tờ, ví dụ “Bằng tốt nghiệp đại học”."))
+        )
     if not cleaned.issuer:
-        problems.append(Problem("document_issuer", "required", _("Hãy nhập cơ quan, tổ chức đã cấp bản chính.")))
+        problems.append(
+            Problem("document_issuer", "required", _("Hãy nhập cơ quan, tổ chức đã cấp bản chính."))
+        )
     if cleaned.pages is None or not 1 <= cleaned.pages <= 300:
         problems.append(
             Problem("original_pages", "invalid", _("Hãy nhập số trang của bản chính (từ 1 đến 300)."))
@@ -174,13 +188,17 @@ def certified_copy_issue(
     applicant_name = _text(applicant_name, 255)
     applicant_id_number = re.sub(r"[\s.\-]", "", applicant_id_number or "").upper()[:20]
     if not applicant_name:
-        problems.append(Problem("applicant_name", "required", _("Hãy nhập họ và tên người yêu cầu chứng thực.")))
+        problems.append(
+            Problem("applicant_name", "required", _("Hãy nhập họ và tên người yêu cầu chứng thực."))
+        )
     if not ID_NUMBER.fullmatch(applicant_id_number):
         problems.append(
             Problem(
                 "applicant_id_number",
                 "invalid",
-                _("Hãy nhập số giấy tờ tùy thân của người yêu cầu: số định danh cá nhân (12 chữ số) hoặc số hộ chiếu."),
+                _(
+                    "Hãy nhập số giấy tờ tùy thân của người yêu cầu: số định danh cá nhân (12 chữ số) hoặc số hộ chiếu."
+                ),
             )
         )
     original = _check_original(original, problems)
@@ -188,7 +206,9 @@ def certified_copy_issue(
     received_at = received_at or now
     if received_at > now:
         problems.append(
-            Problem("received_at", "future", _("Thời điểm nhận yêu cầu không thể ở tương lai. Hãy kiểm tra lại."))
+            Problem(
+                "received_at", "future", _("Thời điểm nhận yêu cầu không thể ở tương lai. Hãy kiểm tra lại.")
+            )
         )
     captured = _scans(scans, "scans", problems)
     captured_pages = sum(scan.pages for scan in captured)
@@ -218,7 +238,9 @@ def certified_copy_issue(
         number = _take_number(agency, year)
         # The number is printed on every page and signed, so it is taken first and the row stays locked
         # until commit: a failed seal rolls it back (no gap), and two officials never print the same number.
-        marked = stamp(captured_pdf, f"Bản sao điện tử chứng thực, {register_line(number, year)}, {agency.name}")
+        marked = stamp(
+            captured_pdf, f"Bản sao điện tử chứng thực, {register_line(number, year)}, {agency.name}"
+        )
         statement = Statement(
             agency_name=agency.name,
             place=_place(agency),
@@ -258,7 +280,8 @@ def certified_copy_issue(
         if applicant is not None:
             notify(
                 user=applicant,
-                subject=_("Bản sao chứng thực điện tử số %(number)s đã sẵn sàng") % {"number": copy.register_number},
+                subject=_("Bản sao chứng thực điện tử số %(number)s đã sẵn sàng")
+                % {"number": copy.register_number},
                 body=_(
                     "%(agency)s đã chứng thực bản sao điện tử “%(title)s” (số chứng thực %(number)s). "
                     "Bạn có thể tải về hoặc dùng ngay bản sao này khi nộp hồ sơ trực tuyến."
@@ -344,7 +367,9 @@ def _applicant_or_problems(person: Person, problems: list[Problem]) -> User | No
             Problem(
                 "person.full_name",
                 "required",
-                _("Chưa có tài khoản với số định danh này: hãy nhập họ và tên để tạo tài khoản cho người nộp."),
+                _(
+                    "Chưa có tài khoản với số định danh này: hãy nhập họ và tên để tạo tài khoản cho người nộp."
+                ),
             )
         )
     return applicant
@@ -383,18 +408,27 @@ def counter_intake(
     problems: list[Problem] = []
     if agency not in procedure.agencies.all():
         problems.append(
-            Problem("procedure", "invalid", _("%(agency)s không giải quyết thủ tục này. Hãy chọn thủ tục khác.") % {"agency": agency.name})
+            Problem(
+                "procedure",
+                "invalid",
+                _("%(agency)s không giải quyết thủ tục này. Hãy chọn thủ tục khác.")
+                % {"agency": agency.name},
+            )
         )
     applicant = _applicant_or_problems(person, problems)
     components = {c.code: c for c in procedure.components.all()}
     captured: dict[str, list[Scan]] = {}
-    for code, files in scans.items():
+    for code, given in scans.items():
         if code not in components:
             problems.append(
-                Problem(f"component.{code}", "unknown", _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang."))
+                Problem(
+                    f"component.{code}",
+                    "unknown",
+                    _("Thành phần hồ sơ này không thuộc thủ tục. Hãy tải lại trang."),
+                )
             )
             continue
-        found = _scans(files, f"component.{code}", problems)
+        found = _scans(given, f"component.{code}", problems)
         if found:
             captured[code] = found
     if problems:
@@ -405,7 +439,10 @@ def counter_intake(
     for code, found in captured.items():
         pdf = assemble(found)
         signed = _signed(
-            pdf, agency=agency, official=official, purpose=_("Số hóa tại quầy: %(name)s") % {"name": components[code].name}
+            pdf,
+            agency=agency,
+            official=official,
+            purpose=_("Số hóa tại quầy: %(name)s") % {"name": components[code].name},
         )
         files.append((code, f"{code}-so-hoa.pdf", [signed]))
         sources[code] = (found, page_count(pdf))
@@ -471,7 +508,11 @@ def counter_intake(
                 accepted = True
     except ValidationError as error:
         raise CertificationError(
-            [Problem(f"person.{field}", "invalid", str(m)) for field, ms in error.message_dict.items() for m in ms]
+            [
+                Problem(f"person.{field}", "invalid", str(m))
+                for field, ms in error.message_dict.items()
+                for m in ms
+            ]
         ) from error
     except (DossierError, WorkflowError) as error:
         raise CertificationError(error.problems) from error

@@ -40,7 +40,7 @@ class Statement:
 
 
 def register_line(number: int, year: int) -> str:
-    """"Số chứng thực: 12, quyển số 2026-SCT/BS" (the register's volume is its year)."""
+    """ "Số chứng thực: 12, quyển số 2026-SCT/BS" (the register's volume is its year)."""
     return f"Số chứng thực: {number}, quyển số {year}-SCT/BS"
 
 
@@ -70,7 +70,9 @@ def statement_pdf(s: Statement) -> bytes:
             BODY,
         ),
         Paragraph(f"<b>{_t(register_line(s.number, s.year))}</b>", BODY),
-        Paragraph(_t(f"Thời điểm chứng thực: {local(s.issued_at):%H:%M}, ngày {local(s.issued_at):%d/%m/%Y}."), BODY),
+        Paragraph(
+            _t(f"Thời điểm chứng thực: {local(s.issued_at):%H:%M}, ngày {local(s.issued_at):%d/%m/%Y}."), BODY
+        ),
         Spacer(1, 12),
         Paragraph(f"<i>{_t(place_and_date(s.place, local(s.issued_at).date()))}</i>", CENTRE),
         Paragraph("<b>NGƯỜI THỰC HIỆN CHỨNG THỰC</b>", CENTRE),

@@ -188,11 +188,16 @@ def citizen_create_at_counter(
     except ValidationError as error:
         errors["citizen_id"] = list(error.messages)
     else:
-        if User.objects.filter(username=citizen_id).exists() or User.objects.filter(citizen_id=citizen_id).exists():
+        if (
+            User.objects.filter(username=citizen_id).exists()
+            or User.objects.filter(citizen_id=citizen_id).exists()
+        ):
             errors["citizen_id"] = [_("Số định danh cá nhân này đã có tài khoản: hãy tìm lại theo số này.")]
         elif date_of_birth and citizen_id_birth_year(citizen_id) != date_of_birth.year:
             errors["date_of_birth"] = [
-                _("Số định danh cá nhân cho thấy năm sinh %(year)s, khác với ngày sinh đã nhập. Hãy kiểm tra lại.")
+                _(
+                    "Số định danh cá nhân cho thấy năm sinh %(year)s, khác với ngày sinh đã nhập. Hãy kiểm tra lại."
+                )
                 % {"year": citizen_id_birth_year(citizen_id)}
             ]
     _check_name(errors, "full_name", full_name, _("Vui lòng nhập họ và tên người nộp hồ sơ."))

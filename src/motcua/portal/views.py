@@ -404,7 +404,9 @@ def dossier_use_copy(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         )
     except CertifiedCopy.DoesNotExist:
         problems.append(
-            Problem("component", "unknown", _("Không tìm thấy bản sao chứng thực này trong tài khoản của bạn."))
+            Problem(
+                "component", "unknown", _("Không tìm thấy bản sao chứng thực này trong tài khoản của bạn.")
+            )
         )
     except DossierError as error:
         problems.extend(error.problems)
@@ -413,7 +415,9 @@ def dossier_use_copy(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     messages.success(
         request, _("Đã dùng bản sao chứng thực số %(number)s.") % {"number": copy.register_number}
     )
-    return redirect(reverse("portal:dossier_edit", kwargs={"public_id": dossier.public_id}) + "#component-" + code)
+    return redirect(
+        reverse("portal:dossier_edit", kwargs={"public_id": dossier.public_id}) + "#component-" + code
+    )
 
 
 @login_required

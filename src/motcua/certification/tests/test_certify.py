@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +19,9 @@ from motcua.identity.tests.factories import OfficialFactory
 from motcua.worktime.selectors import calendar_for
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-DIPLOMA = Original(title="Bằng tốt nghiệp đại học", issuer="Trường Đại học Bách khoa Hà Nội", number="A 123456", pages=3)
+DIPLOMA = Original(
+    title="Bằng tốt nghiệp đại học", issuer="Trường Đại học Bách khoa Hà Nội", number="A 123456", pages=3
+)
 
 
 def issue(official, agency, scans, applicant=None, original=DIPLOMA, **kwargs):
@@ -53,8 +54,14 @@ THREE_PAGES = [("trang-1-2.pdf", scan_pdf("PAGE-ONE", "PAGE-TWO")), ("trang-3.pd
         (dt.datetime(2026, 12, 2, 9, 0, tzinfo=HCM), dt.datetime(2026, 12, 2, 17, 0, tzinfo=HCM)),
         (dt.datetime(2026, 12, 2, 15, 0, tzinfo=HCM), dt.datetime(2026, 12, 2, 17, 0, tzinfo=HCM)),
         (dt.datetime(2026, 12, 2, 15, 1, tzinfo=HCM), dt.datetime(2026, 12, 3, 17, 0, tzinfo=HCM)),
-        (dt.datetime(2026, 12, 4, 16, 0, tzinfo=HCM), dt.datetime(2026, 12, 7, 17, 0, tzinfo=HCM)),  # Fri → Mon
-        (dt.datetime(2026, 12, 5, 10, 0, tzinfo=HCM), dt.datetime(2026, 12, 7, 17, 0, tzinfo=HCM)),  # Saturday
+        (
+            dt.datetime(2026, 12, 4, 16, 0, tzinfo=HCM),
+            dt.datetime(2026, 12, 7, 17, 0, tzinfo=HCM),
+        ),  # Fri → Mon
+        (
+            dt.datetime(2026, 12, 5, 10, 0, tzinfo=HCM),
+            dt.datetime(2026, 12, 7, 17, 0, tzinfo=HCM),
+        ),  # Saturday
         (dt.datetime(2026, 12, 2, 19, 0, tzinfo=HCM), dt.datetime(2026, 12, 3, 17, 0, tzinfo=HCM)),  # evening
     ],
 )
@@ -94,7 +101,11 @@ def test_images_become_one_page_each_in_order(agency, receptionist, sealed):
     copy = issue(
         receptionist,
         agency,
-        [("1.jpg", scan_image("JPEG")), ("2.png", scan_image("PNG", (800, 500))), ("3.pdf", scan_pdf("LAST"))],
+        [
+            ("1.jpg", scan_image("JPEG")),
+            ("2.png", scan_image("PNG", (800, 500))),
+            ("3.pdf", scan_pdf("LAST")),
+        ],
     )
     pages = PdfReader(storage.blob_path(copy.copy_file.sha256)).pages
     assert len(pages) == 4
@@ -102,7 +113,9 @@ def test_images_become_one_page_each_in_order(agency, receptionist, sealed):
     assert "LAST" in pages[2].extract_text()
 
 
-def test_register_numbers_follow_on_per_agency_and_year(agency, other_agency, receptionist, other_receptionist, sealed):
+def test_register_numbers_follow_on_per_agency_and_year(
+    agency, other_agency, receptionist, other_receptionist, sealed
+):
     first = issue(receptionist, agency, THREE_PAGES)
     second = issue(receptionist, agency, THREE_PAGES)
     elsewhere = issue(other_receptionist, other_agency, THREE_PAGES)
@@ -118,7 +131,9 @@ def test_issuance_is_audited(agency, receptionist, sealed):
 
 
 def test_applicant_with_an_account_is_named_from_it_and_notified(agency, receptionist, citizen, sealed):
-    copy = issue(receptionist, agency, THREE_PAGES, applicant=citizen, applicant_name="", applicant_id_number="")
+    copy = issue(
+        receptionist, agency, THREE_PAGES, applicant=citizen, applicant_name="", applicant_id_number=""
+    )
     assert (copy.applicant, copy.applicant_name, copy.applicant_id_number) == (
         citizen,
         "Nguyễn Văn An",
@@ -161,9 +176,13 @@ def test_bad_scans_and_missing_details_are_all_reported_at_once(agency, receptio
     assert ("scans", "empty") in codes
     assert ("scans", "wrong_type") in codes
     assert sum(1 for c in codes if c == ("scans", "unreadable")) == 2
-    assert {"applicant_name", "applicant_id_number", "document_title", "document_issuer", "original_pages"} <= {
-        field for field, _code in codes
-    }
+    assert {
+        "applicant_name",
+        "applicant_id_number",
+        "document_title",
+        "document_issuer",
+        "original_pages",
+    } <= {field for field, _code in codes}
     assert all(p.message for p in caught.value.problems)
     assert not CertifiedCopy.objects.exists()
     assert not CertificationSequence.objects.exists()

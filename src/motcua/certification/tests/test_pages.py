@@ -166,6 +166,8 @@ def test_counter_intake_in_two_steps(client, receptionist, agency, procedure, se
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response.url == reverse("backoffice:dossier_check", kwargs={"public_id": dossier.public_id})
     assert dossier.status == Dossier.Status.PROCESSING and dossier.applicant.full_name == "Phạm Thị Dung"
+    page = client.get(response.url).content.decode()
+    assert "Số hóa tại quầy" in page and f"quét và ký số bởi {receptionist.display_name}" in page
 
 
 def test_counter_intake_errors_come_back_on_the_form(client, receptionist, agency, procedure, sealed):

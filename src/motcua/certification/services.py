@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -257,7 +258,7 @@ def certified_copy_issue(
             issued_at=issued_at,
         )
         unsigned = append_pdf(marked, statement_pdf(statement))
-        signed = _signed(unsigned, agency=agency, official=official, purpose=register_line(number, year))
+        signed = _signed(unsigned, agency=agency, official=official, purpose="certified_copy")
         copy = CertifiedCopy.objects.create(
             agency=agency,
             year=year,
@@ -319,23 +320,22 @@ def _place(agency: Agency) -> str:
 
 def _signed(pdf: bytes, *, agency: Agency, official: User, purpose: str) -> bytes:
     """Sign and seal, or SealingFailed with the reason in Vietnamese (the caller's transaction rolls back)."""
+    nothing_kept = _("Chưa có gì được ghi nhận và số chứng thực (nếu có) chưa bị sử dụng.")
     try:
-        signed = _seal(pdf, agency=agency, purpose=purpose, official=official)
-    except Exception as error:  # any failure of the signing machinery (key, token, TSA): nothing is kept
-        raise SealingFailed(
-            [
-                Problem(
-                    "signature",
-                    "sealing_failed",
-                    _(
-                        "Không ký số được văn bản (%(reason)s). Chưa có gì được ghi nhận và số chứng thực chưa bị "
-                        "sử dụng. Hãy thử lại sau ít phút; nếu vẫn lỗi, báo quản trị cơ quan kiểm tra khóa ký."
-                    )
-                    % {"reason": str(error)[:200] or type(error).__name__},
-                )
-            ]
-        ) from error
-    return signed
+        return _seal(pdf, agency=agency, purpose=purpose, official=official)
+    except Exception as error:  # any failure of the signing machinery: nothing is kept
+        failure = error
+    # The sealing module is loaded by _seal; its SealingError (no key, expired key, TSA down) already says
+    # what to do, in Vietnamese. Any other failure is reported with its technical reason.
+    sealing = sys.modules.get("motcua.signatures.sealing")
+    if sealing is not None and isinstance(failure, sealing.SealingError):
+        message = f"{failure} {nothing_kept}"
+    else:
+        message = _(
+            "Không ký số được văn bản (%(reason)s). %(nothing_kept)s Hãy thử lại sau ít phút; nếu vẫn lỗi, "
+            "báo quản trị cơ quan kiểm tra khóa ký."
+        ) % {"reason": str(failure)[:200] or type(failure).__name__, "nothing_kept": nothing_kept}
+    raise SealingFailed([Problem("signature", "sealing_failed", message)]) from failure
 
 
 # -- counter intake (R-CERT-2) --------------------------------------------------------------------------

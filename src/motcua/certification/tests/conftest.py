@@ -44,3 +44,44 @@ def sealed(monkeypatch):
 
     monkeypatch.setattr(services, "_seal", fake_seal)
     return calls
+
+
+# -- real keys (the demo PKI) for the tests that check the signatures ---------------------------------------
+
+SEAL_PASSWORD_ENV = "MOTCUA_TEST_SEAL_PASSWORD"
+
+
+@pytest.fixture(scope="session")
+def demo_pki():
+    from motcua.signatures import pki
+
+    return pki.build_demo_pki()
+
+
+@pytest.fixture(scope="session")
+def pki_dir(demo_pki, tmp_path_factory):
+    from motcua.signatures import pki
+
+    folder = tmp_path_factory.mktemp("pki")
+    pki.write_demo_pki(demo_pki, folder)
+    return folder
+
+
+@pytest.fixture
+def signing_keys(agency, receptionist, pki_dir, monkeypatch, settings, tmp_path):
+    """`agency` has its seal and `receptionist` a personal key there (the demo PKI's official certificate)."""
+    from motcua.signatures import pki
+    from motcua.signatures.services import signing_key_install
+
+    monkeypatch.setenv(SEAL_PASSWORD_ENV, pki.P12_PASSWORD)
+    settings.MOTCUA_KEYS_DIR = tmp_path / "keys"
+    seal = signing_key_install(
+        agency=agency, p12=(pki_dir / "agency-seal.p12").read_bytes(), password_env=SEAL_PASSWORD_ENV
+    )
+    personal = signing_key_install(
+        agency=agency,
+        holder=receptionist,
+        p12=(pki_dir / "official-leader.p12").read_bytes(),
+        password_env=SEAL_PASSWORD_ENV,
+    )
+    return seal, personal

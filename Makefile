@@ -28,6 +28,8 @@ demo: migrate
 	$(MANAGE) load_catalog src/motcua/catalog/demo
 	$(MANAGE) load_demo_data
 	$(MANAGE) load_demo_dossiers
+	$(MANAGE) make_demo_pki
+	$(MANAGE) load_trust_store $${MOTCUA_PKI_DIR:-var/pki}
 	@echo "Starting the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) sweep_deadlines --every 300 & SWEEP=$$!; \

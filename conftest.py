@@ -26,6 +26,8 @@ def _fast_and_isolated(settings, tmp_path):
     # Every test gets its own file store, so no test sees another's files.
     settings.MOTCUA_STORAGE_DIR = tmp_path / "storage"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Signature verification in the test process (the worker pool has its own tests).
+    settings.MOTCUA_VERIFY_WORKERS = 0
     # Rate-limit counters live in the cache: every test starts with none.
     from django.core.cache import cache
 

@@ -145,6 +145,17 @@ MEDIA_ROOT = MOTCUA_STORAGE_DIR
 # The demo/test PKI (make_demo_pki) and the base URL its certificates name for CRL and OCSP.
 MOTCUA_PKI_DIR = env_path("MOTCUA_PKI_DIR", VAR_DIR / "pki")
 MOTCUA_PKI_BASE_URL = env_str("MOTCUA_PKI_BASE_URL", "http://127.0.0.1:8731/")
+# Signature verification (R-SIG-1). Revocation: "hard" = CRL/OCSP unreachable -> indeterminate;
+# "soft" = the revocation check shows "unknown", and the verdict is still indeterminate (never a silent valid).
+MOTCUA_REVOCATION_POLICY = env_choice("MOTCUA_REVOCATION_POLICY", "hard", ("hard", "soft"))
+MOTCUA_REVOCATION_TIMEOUT = env_int("MOTCUA_REVOCATION_TIMEOUT", 5, minimum=1)  # seconds per request
+# Limits per verified file: size, wall-clock seconds, memory of the worker process, decoded PDF streams.
+MOTCUA_VERIFY_MAX_BYTES = env_int("MOTCUA_VERIFY_MAX_BYTES", MOTCUA_MAX_UPLOAD_BYTES, minimum=1)
+MOTCUA_VERIFY_TIMEOUT = env_int("MOTCUA_VERIFY_TIMEOUT", 60, minimum=1)
+MOTCUA_VERIFY_MEMORY_MB = env_int("MOTCUA_VERIFY_MEMORY_MB", 1024, minimum=64)
+MOTCUA_VERIFY_MAX_DECODED_BYTES = env_int("MOTCUA_VERIFY_MAX_DECODED_BYTES", 256 * 1024 * 1024, minimum=1)
+# Verifications run in this many long-lived worker processes (limits enforced there); 0 = in this process.
+MOTCUA_VERIFY_WORKERS = env_int("MOTCUA_VERIFY_WORKERS", 2, minimum=0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -204,6 +204,10 @@ def overall(signatures: list[SignatureResult]) -> tuple[str, str, dict[str, Any]
         for signature in signatures:
             if signature.verdict == wanted:
                 return wanted, signature.reason, signature.reason_params
+    # Valid, but a signature may say what was not checked (soft-fail revocation): carry that up, never hide it.
+    for signature in signatures:
+        if signature.reason != "ok":
+            return Verdict.VALID, signature.reason, signature.reason_params
     return Verdict.VALID, "ok", {}
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.workflow",
     "motcua.signatures",
+    "motcua.certification",
     "motcua.reports",
     "motcua.notifications",
     "motcua.documents",

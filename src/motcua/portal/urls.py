@@ -44,6 +44,9 @@ urlpatterns = [
         views.dossier_result_download,
         name="dossier_result",
     ),
+    path("ho-so/<uuid:public_id>/dung-ban-sao/", views.dossier_use_copy, name="dossier_use_copy"),
+    path("ban-sao-chung-thuc/", views.certified_copies, name="certified_copies"),
+    path("ban-sao-chung-thuc/<uuid:public_id>/", views.certified_copy_download, name="certified_copy"),
     path("hop-thu/", views.inbox, name="inbox"),
     path("hop-thu/<int:message_id>/da-doc/", views.inbox_read, name="inbox_read"),
 ]

@@ -349,8 +349,19 @@ def verification_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portal:verify_token", kwargs={"token": token})
 
 
-def sign_as_leader(pdf: bytes, *, agency, leader) -> bytes:
-    """Add `leader`'s personal signature (their key at `agency`) with its visible block."""
+# What an official's personal signature says they did, by the purpose of the document: a leader approves a
+# result; the official who certifies a copy or digitises paper at the counter signs as its maker (R-CERT-1/2).
+PERSONAL_ROLES = {
+    "result": ("Lãnh đạo", "Phê duyệt kết quả giải quyết thủ tục hành chính"),
+    "certified_copy": ("Người thực hiện chứng thực,", "Chứng thực bản sao điện tử từ bản chính"),
+}
+CAPTURE_ROLE = ("Người thực hiện số hóa,", "Số hóa thành phần hồ sơ giấy tại Bộ phận Một cửa")
+
+
+def sign_as_leader(pdf: bytes, *, agency, leader, purpose: str = "result") -> bytes:
+    """Add an official's personal signature (their key at `agency`) with its visible block: a leader
+    approving a result, or the official who certified a copy or digitised paper (by `purpose`)."""
+    role, reason = PERSONAL_ROLES.get(purpose, CAPTURE_ROLE)
     key = active_key(agency, holder=leader)
     at = timezone.now()
     return _sign_once(
@@ -361,11 +372,11 @@ def sign_as_leader(pdf: bytes, *, agency, leader) -> bytes:
         right_offset=SEAL_BOX[0] + BETWEEN,
         lines=[
             f"<b>Ký bởi: {_escape(leader.display_name)}</b>",
-            f"Lãnh đạo {_escape(agency.name)}",
+            f"{role} {_escape(agency.name)}",
             f"Thời gian ký: {_signing_time(at)}",
         ],
         url="",
-        reason="Phê duyệt kết quả giải quyết thủ tục hành chính",
+        reason=reason,
         location=agency.name,
         at=at,
     )
@@ -380,7 +391,7 @@ def seal_pdf(pdf: bytes, *, agency, purpose: str, leader=None, token: str = "") 
     key = active_key(agency)
     signer = _signer(key)
     if leader is not None:
-        pdf = sign_as_leader(pdf, agency=agency, leader=leader)
+        pdf = sign_as_leader(pdf, agency=agency, leader=leader, purpose=purpose)
     at = timezone.now()
     url = verification_url(token) if token else ""
     lines = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import views, views_forms
+from motcua.backoffice import views, views_counter, views_forms
 from motcua.workflow import selectors
 
 app_name = "backoffice"
@@ -24,6 +24,15 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/phieu/<int:decision_id>/", views_forms.decision_pdf, name="decision_pdf"),
     path("ho-so/<uuid:public_id>/phieu-kiem-soat/", views_forms.control_sheet_pdf, name="control_sheet_pdf"),
     path("so-theo-doi/", views_forms.tracking_book_export, name="tracking_book"),
+    path("chung-thuc/", views_counter.certification_register, name="certification_register"),
+    path("chung-thuc/moi/", views_counter.certification_new, name="certification_new"),
+    path("chung-thuc/<uuid:public_id>/", views_counter.certification_detail, name="certification_detail"),
+    path(
+        "chung-thuc/<uuid:public_id>/tai-ve/",
+        views_counter.certification_download,
+        name="certification_download",
+    ),
+    path("tiep-nhan-tai-quay/", views_counter.counter_intake, name="counter_intake"),
     path(
         "ho-so/<uuid:public_id>/ket-qua/<int:result_id>/",
         views.dossier_result_download,

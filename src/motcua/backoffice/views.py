@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.backoffice import actions
 from motcua.backoffice.selectors import awaiting_check, awaiting_check_counts, queue_procedures
 from motcua.catalog import eform
+from motcua.certification.selectors import captures_of
 from motcua.documents.responses import attachment
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
@@ -266,6 +267,8 @@ def _dossier_page(
         "answerable": selectors.answerable_consultations(dossier=dossier, official=official),
         "consultation_posted": consultation_posted,
         "results": list(selectors.results_of(dossier=dossier)),
+        # Paper components digitised at the counter, and by whom (R-CERT-2).
+        "captures": list(captures_of(dossier=dossier)),
         "diff": diff,
         "requested": {item.get("target") for item in asked},
         "unchanged_requested": [item.get("label") for item in asked if item.get("target") not in touched],

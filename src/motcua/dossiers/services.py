@@ -83,6 +83,11 @@ def _prefill_values(schema: dict, applicant: User) -> dict[str, Any]:
     return values
 
 
+def draft_prefill(*, procedure: Procedure, applicant: User) -> dict[str, Any]:
+    """The e-form values a new draft of `applicant` starts with, from their account (R-ONCE-1)."""
+    return _prefill_values(procedure.eform_schema, applicant)
+
+
 def _new_dossier(*, applicant: User, procedure: Procedure, agency: Agency | None) -> Dossier:
     """An unsaved dossier for the chosen agency, prefilled with what the account holds (R-ONCE-1)."""
     agencies = list(procedure.agencies.all())
@@ -283,6 +288,44 @@ def dossier_file_add(
         return _attach(_lock_draft(dossier, target), upload)
 
 
+def dossier_file_reuse(
+    *, dossier: Dossier, applicant: User, component_code: str, stored_file: StoredFile, original_name: str
+) -> DossierFile:
+    """Attach a file the applicant already holds (a certified electronic copy, later their warehouse, R-WH-2)
+    to a component of the draft, without uploading it again: a DossierFile naming the same stored bytes.
+
+    The caller has established that the applicant may use `stored_file`. The file is checked against the
+    component (type, size) like an upload; DossierError lists every reason it does not fit.
+    """
+    component = _component(dossier, component_code)
+    messages = check_file(
+        component=component,
+        original_name=original_name,
+        size=stored_file.size,
+        content_type=stored_file.content_type,
+        path=storage.blob_path(stored_file.sha256),
+        content_checked=True,
+    )
+    field = f"component.{component.code}"
+    if messages:
+        raise DossierError([Problem(field, "file_rejected", message) for message in messages])
+    with transaction.atomic():
+        locked = _lock_draft(dossier, field)
+        if DossierFile.objects.filter(dossier=locked, component=component, stored_file=stored_file).exists():
+            raise DossierError(
+                [
+                    Problem(
+                        field,
+                        "duplicate",
+                        _("Tệp “%(name)s” đã có trong thành phần này.") % {"name": original_name},
+                    )
+                ]
+            )
+        return DossierFile.objects.create(
+            dossier=locked, component=component, stored_file=stored_file, original_name=original_name[:255]
+        )
+
+
 @transaction.atomic
 def dossier_file_remove(*, dossier: Dossier, applicant: User, file_id: int) -> None:
     """Detach a file from a draft (or, during a supplement, from a component it names).
@@ -434,6 +477,7 @@ def _submit_guarded(
     applicant: User,
     submission_key: str | None,
     files: list[DossierFile] | None = None,
+    received_by: User | None = None,
 ) -> Acknowledgement:
     try:
         with transaction.atomic():
@@ -450,7 +494,13 @@ def _submit_guarded(
                 if not dossier.is_draft:
                     return _acknowledgement(dossier, replayed=True)
                 files = _files_of(dossier)
-            return _submit(dossier=dossier, applicant=applicant, submission_key=submission_key, files=files)
+            return _submit(
+                dossier=dossier,
+                applicant=applicant,
+                submission_key=submission_key,
+                files=files,
+                received_by=received_by,
+            )
     except IntegrityError:
         # Another request with the same idempotency key won the race: answer with its dossier.
         existing = submitted_dossier_with_key(applicant=applicant, submission_key=submission_key or "")
@@ -460,10 +510,16 @@ def _submit_guarded(
 
 
 def _submit(
-    *, dossier: Dossier, applicant: User, submission_key: str | None, files: list[DossierFile]
+    *,
+    dossier: Dossier,
+    applicant: User,
+    submission_key: str | None,
+    files: list[DossierFile],
+    received_by: User | None = None,
 ) -> Acknowledgement:
-    """Submit a locked (or just created) draft whose files are `files`."""
-    verifications = signatures.ensure_verified(files=files, requested_by=applicant)
+    """Submit a locked (or just created) draft whose files are `files`; `received_by` is the official who
+    submitted it for the applicant at the counter, if that is how it came in."""
+    verifications = signatures.ensure_verified(files=files, requested_by=received_by or applicant)
     cleaned, problems = dossier_check(dossier, files=files, verifications=verifications)
     if problems:
         raise DossierError(problems)
@@ -513,11 +569,15 @@ def _submit(
         dossier=dossier,
         kind=DossierEvent.Kind.SUBMITTED,
         at=now,
-        actor=applicant,
-        data={"official_receipt_at": official_receipt_at.isoformat(), "reference": dossier.reference},
+        actor=received_by or applicant,
+        data={
+            "official_receipt_at": official_receipt_at.isoformat(),
+            "reference": dossier.reference,
+            **({"channel": "counter"} if received_by else {}),
+        },
     )
     audit_record(
-        actor=applicant,
+        actor=received_by or applicant,
         action="dossier.submitted",
         object_type="dossier",
         object_id=str(dossier.public_id),
@@ -526,6 +586,7 @@ def _submit(
             "procedure": dossier.procedure.code,
             "agency": dossier.agency.code,
             "manifest_sha256": dossier.manifest_sha256,
+            **({"channel": "counter", "applicant": applicant.pk} if received_by else {}),
         },
         at=now,
     )
@@ -617,8 +678,10 @@ def submission_create(
     agency: Agency | None,
     form_data: dict[str, Any],
     files: Iterable[tuple[str, str, Iterable[bytes]]],
+    received_by: User | None = None,
 ) -> Acknowledgement:
-    """Create a draft, attach the files and submit it, all or nothing (kiosks, other systems, the API).
+    """Create a draft, attach the files and submit it, all or nothing (kiosks, other systems, the API, the
+    counter: `received_by` is then the one-stop official who took the paper dossier, R-CERT-2).
 
     `files` yields (component code, original name, chunks). The files are streamed into storage and
     checked first, outside any transaction; then one transaction creates the dossier, attaches them and
@@ -649,7 +712,11 @@ def submission_create(
         attached = [_attach(dossier, upload) for upload in uploads]
         if not problems:
             ack = _submit_guarded(
-                dossier=dossier, applicant=applicant, submission_key=submission_key, files=attached
+                dossier=dossier,
+                applicant=applicant,
+                submission_key=submission_key,
+                files=attached,
+                received_by=received_by,
             )
             if ack.dossier.pk != dossier.pk:
                 # A concurrent request with the same key submitted first: keep nothing of this one.

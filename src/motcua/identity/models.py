@@ -56,6 +56,16 @@ class User(AbstractUser):
     )
     # Assurance level of the electronic identity used to log in (VNeID level 1 or 2; 0 = local account).
     identity_level = models.PositiveSmallIntegerField(_("mức định danh điện tử"), default=0)
+    # Set when a one-stop official created the account for someone who came to the counter in person (R-CERT-2);
+    # such an account has no password until its owner signs in with their electronic identity.
+    registered_by = models.ForeignKey(
+        "self",
+        verbose_name=_("cán bộ tạo tài khoản tại quầy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("tài khoản")

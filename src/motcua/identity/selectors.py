@@ -20,3 +20,8 @@ def roles_held(*, official: User, on: dt.date | None = None) -> set[tuple[int, s
         delegate=official, starts_on__lte=day, ends_on__gte=day
     ).values_list("agency_id", "role")
     return set(own.union(delegated))  # one query
+
+
+def citizen_by_id_number(*, citizen_id: str) -> User | None:
+    """The citizen account of this personal identification number, if there is one."""
+    return User.objects.filter(kind=User.Kind.CITIZEN, citizen_id=citizen_id).first()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -24,6 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.catalog import eform
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import popular_procedures, procedure_get, procedure_search
+from motcua.certification.models import CertifiedCopy
+from motcua.certification.selectors import certified_copies_of, certified_copy_for_applicant
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
@@ -40,6 +44,7 @@ from motcua.dossiers.services import (
     dossier_check,
     dossier_file_add,
     dossier_file_remove,
+    dossier_file_reuse,
     dossier_submit,
     draft_create,
     draft_update,
@@ -294,7 +299,14 @@ def _edit_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) 
     return render(
         request,
         "portal/dossier_edit.html",
-        {"dossier": dossier, "fields": fields, "components": components, "summary": summary},
+        {
+            "dossier": dossier,
+            "fields": fields,
+            "components": components,
+            "summary": summary,
+            # The applicant's certified electronic copies, each attachable to a component with one button.
+            "copies": list(certified_copies_of(user=request.user)[:20]),
+        },
     )
 
 
@@ -368,6 +380,70 @@ def dossier_upload(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _edit_page(request, dossier, problems)
     anchor = "#component-" + code if code in known else "#components"
     return redirect(reverse("portal:dossier_edit", kwargs={"public_id": dossier.public_id}) + anchor)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_use_copy(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Attach one of the applicant's certified copies to a component (the "Dùng bản sao này" buttons), without
+    uploading it again; what was typed is saved too. A GET shows the edit page."""
+    dossier = _own(request, public_id)
+    if not dossier.is_draft:
+        return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    if request.method == "GET":
+        return redirect("portal:dossier_edit", public_id=dossier.public_id)
+    code, _sep, copy_id = request.POST.get("use_copy", "").partition(":")
+    dossier, problems = _save_and_attach(request, dossier)
+    try:
+        copy = certified_copy_for_applicant(user=request.user, public_id=copy_id)
+        dossier_file_reuse(
+            dossier=dossier,
+            applicant=request.user,
+            component_code=code,
+            stored_file=copy.copy_file,
+            original_name=copy.file_name,
+        )
+    except CertifiedCopy.DoesNotExist:
+        problems.append(
+            Problem(
+                "component", "unknown", _("Không tìm thấy bản sao chứng thực này trong tài khoản của bạn.")
+            )
+        )
+    except DossierError as error:
+        problems.extend(error.problems)
+    if problems:
+        return _edit_page(request, dossier, problems)
+    messages.success(
+        request, _("Đã dùng bản sao chứng thực số %(number)s.") % {"number": copy.register_number}
+    )
+    return redirect(
+        reverse("portal:dossier_edit", kwargs={"public_id": dossier.public_id}) + "#component-" + code
+    )
+
+
+@login_required
+@require_GET
+def certified_copies(request: HttpRequest) -> HttpResponse:
+    """The certified electronic copies issued to the applicant (R-CERT-1), to download or reuse."""
+    return render(request, "portal/certified_copies.html", {"copies": certified_copies_of(user=request.user)})
+
+
+@login_required
+@require_GET
+def certified_copy_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    """The signed copy; only for the applicant it was issued to."""
+
+    def load():
+        copy = certified_copy_for_applicant(user=request.user, public_id=public_id)
+        return _Named(copy.file_name, copy.copy_file)
+
+    return dossier_file_response(load)
+
+
+@dataclass(frozen=True)
+class _Named:
+    original_name: str
+    stored_file: Any
 
 
 @login_required

@@ -208,3 +208,31 @@ def cache_crls(demo: pki.DemoPKI, folder: Path) -> None:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# name of the sample -> (demo signer or None for no signature, what a tester learns from it)
+DEMO_SAMPLES = {
+    "chua-ky.pdf": (None, "Tệp chưa ký số: bị từ chối ở thành phần yêu cầu ký số"),
+    "da-ky-hop-le.pdf": ("signer-citizen", "Ký số hợp lệ bởi Nguyễn Văn An (CCCD 001090012345)"),
+    "to-chuc-ky.pdf": ("signer-org", "Ký số hợp lệ bởi một tổ chức (mã số thuế)"),
+    "ban-sao-chung-thuc.pdf": (
+        "agency-seal",
+        "Bản sao có con dấu số của cơ quan: đạt yêu cầu bản sao chứng thực",
+    ),
+    "chung-thu-bi-thu-hoi.pdf": ("signer-revoked", "Chứng thư số đã bị thu hồi: không hợp lệ"),
+    "chung-thu-het-han.pdf": ("signer-expired", "Chứng thư số đã hết hạn: không hợp lệ"),
+    "khoa-yeu.pdf": ("signer-weak-rsa", "Khóa RSA 1024 bit: không hợp lệ"),
+}
+
+
+def write_demo_samples(folder: Path) -> list[Path]:
+    """Sample PDFs signed with the demo PKI in `folder`/mau, for people trying the demo's upload check."""
+    out = folder / "mau"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (signer, purpose) in DEMO_SAMPLES.items():
+        pdf = make_pdf(f"Motcua demo: {purpose}")
+        data = sign_pdf(pdf, folder, signer) if signer else pdf
+        (out / name).write_bytes(data)
+        written.append(out / name)
+    return written

@@ -69,7 +69,15 @@ def queue_nav(context) -> dict:
                 "alert": name == "overdue" and count > 0,
             }
         )
-    return {"items": items}
+    # The counter's own pages (R-CERT-*), after the queues; the views check the roles.
+    counter = [
+        {"label": label, "url": reverse(f"backoffice:{name}"), "current": current == name}
+        for label, name in (
+            (_("Tiếp nhận tại quầy"), "counter_intake"),
+            (_("Chứng thực bản sao"), "certification_register"),
+        )
+    ]
+    return {"items": items, "counter": counter}
 
 
 @register.filter

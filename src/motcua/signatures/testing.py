@@ -24,6 +24,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.pdfgen.canvas import Canvas
 
 from motcua.signatures import pki
+from motcua.signatures.aio import run_sync
 
 
 def make_pdf(text: str = "Tờ khai mẫu", *, with_form_field: bool = False, padding: int = 0) -> bytes:
@@ -77,7 +78,9 @@ def sign_pdf(
         field_name=field_name or f"Signature{existing + 1}", md_algorithm=md_algorithm, certify=certify
     )
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
-    out = signers.sign_pdf(writer, meta, signer=load_signer(folder, signer), timestamper=timestamper)
+    out = run_sync(
+        signers.async_sign_pdf(writer, meta, signer=load_signer(folder, signer), timestamper=timestamper)
+    )
     return out.getvalue()
 
 
@@ -136,9 +139,7 @@ def shrink_byte_range(
 
 def sign_cms(content: bytes, folder: Path, signer: str = "signer-citizen", *, detached: bool = True) -> bytes:
     """A CMS (CAdES-BES) signature over `content`: the bytes of a .p7s file."""
-    import asyncio
-
-    signed = asyncio.run(
+    signed = run_sync(
         load_signer(folder, signer).async_sign_general_data(io.BytesIO(content), "sha256", detached=detached)
     )
     assert isinstance(signed, cms.ContentInfo)

@@ -113,6 +113,23 @@ def test_r_sig_1_ocsp_answers_when_the_crl_cannot_be_fetched(pki_services):
     assert statuses == {"good"}
 
 
+def test_r_sig_1_ocsp_answers_are_cached_until_their_next_update(pki_services):
+    """R-SIG-1: with every service up OCSP answers first; its answers too are reused until nextUpdate."""
+    data = sign(pki_services)
+    first = verify.verify_pdf_bytes(data)
+    assert (first.verdict, first.reason) == (Verdict.VALID, "ok")
+    asked = pki_services.hits["ocsp"]
+    assert asked == 2  # for the signer and for the intermediate CA
+    assert len(first.evidence.ocsp_responses) == 2
+
+    revocation.clear_memory_cache()
+    second = verify.verify_pdf_bytes(data)
+    assert second.verdict == Verdict.VALID
+    assert pki_services.hits["ocsp"] == asked
+    assert second.evidence.ocsp_responses == first.evidence.ocsp_responses
+    assert RevocationCacheEntry.objects.filter(kind="ocsp").count() == 2
+
+
 def test_r_sig_1_ocsp_saying_revoked_makes_the_signature_invalid(pki_services):
     """R-SIG-1: the OCSP responder is believed when it says revoked, whatever the CRL would have said."""
     data = sign(pki_services)

@@ -27,10 +27,13 @@ $(STAMP): requirements.lock pyproject.toml
 migrate: $(STAMP)
 	$(MANAGE) migrate --no-input -v 0
 
+demo: export MOTCUA_DEMO_KEY_PASSWORD ?= motcua-demo
 demo: migrate
 	$(MANAGE) compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
 	$(MANAGE) load_catalog src/motcua/catalog/demo
 	$(MANAGE) load_demo_data
+	$(MANAGE) make_demo_pki
+	$(MANAGE) install_signing_key --demo
 	$(MANAGE) load_demo_dossiers
 	MOTCUA_PKI_BASE_URL='$(MOTCUA_PKI_BASE_URL)' $(MANAGE) make_demo_pki
 	$(MANAGE) load_trust_store $${MOTCUA_PKI_DIR:-var/pki}

@@ -26,6 +26,9 @@ def _fast_and_isolated(settings, tmp_path):
     # Every test gets its own file store, so no test sees another's files.
     settings.MOTCUA_STORAGE_DIR = tmp_path / "storage"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Agencies made by the factories hold no signing key: results of tests about other things go out
+    # unsealed. Tests of sealing install a key (signatures/tests/conftest.py) and set this back on.
+    settings.MOTCUA_SEAL_REQUIRED = False
     # Signature verification in the test process (the worker pool has its own tests).
     settings.MOTCUA_VERIFY_WORKERS = 0
     # Rate-limit counters live in the cache: every test starts with none.
@@ -167,6 +170,42 @@ def procedure(agency, rule_set):
     from motcua.catalog.tests.factories import ProcedureFactory
 
     return ProcedureFactory(agencies=[agency])
+
+
+SEAL_PASSWORD_ENV = "MOTCUA_TEST_SEAL_PASSWORD"  # noqa: S105 - the variable's name, not a password
+
+
+@pytest.fixture
+def seal_password(monkeypatch, settings, tmp_path):
+    """The demo PKCS#12 password in the environment variable keys name, and a key folder of this test."""
+    from motcua.signatures import pki
+
+    monkeypatch.setenv(SEAL_PASSWORD_ENV, pki.P12_PASSWORD)
+    settings.MOTCUA_KEYS_DIR = tmp_path / "keys"
+    return SEAL_PASSWORD_ENV
+
+
+@pytest.fixture
+def seal_key(agency, pki_dir, seal_password):
+    """`agency` holds the demo PKI's agency-seal as its active seal key."""
+    from motcua.signatures.issuing import signing_key_install
+
+    return signing_key_install(
+        agency=agency, p12=(pki_dir / "agency-seal.p12").read_bytes(), password_env=seal_password
+    )
+
+
+@pytest.fixture
+def leader_key(agency, leader, pki_dir, seal_password):
+    """`leader` holds the demo PKI's official-leader certificate as their personal key at `agency`."""
+    from motcua.signatures.issuing import signing_key_install
+
+    return signing_key_install(
+        agency=agency,
+        holder=leader,
+        p12=(pki_dir / "official-leader.p12").read_bytes(),
+        password_env=seal_password,
+    )
 
 
 @pytest.fixture

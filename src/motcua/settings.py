@@ -144,9 +144,14 @@ MEDIA_ROOT = MOTCUA_STORAGE_DIR
 # The demo/test PKI (make_demo_pki) and the base URL its certificates name for CRL and OCSP.
 MOTCUA_PKI_DIR = env_path("MOTCUA_PKI_DIR", VAR_DIR / "pki")
 MOTCUA_PKI_BASE_URL = env_str("MOTCUA_PKI_BASE_URL", "http://127.0.0.1:8731/")
-# RFC 3161 timestamp authority for the signatures motcua makes; empty = sign without a timestamp.
-# `make demo` points it at the loopback TSA of `manage.py pki_services` (http://127.0.0.1:8731/tsa).
+# Sealing what agencies issue (R-RES-1): an RFC 3161 timestamp authority, if any (empty = sign without a
+# timestamp; `make demo` points it at the loopback TSA of `manage.py pki_services`, http://127.0.0.1:8731/tsa);
+# RSA-PSS (R-SIG-2) or, for receivers that cannot verify it, PKCS#1 v1.5; whether a result may be issued
+# without the agency's seal (never in production); where installed .p12 key files are kept.
 MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
+MOTCUA_SEAL_RSA_PSS = env_bool("MOTCUA_SEAL_RSA_PSS", True)
+MOTCUA_SEAL_REQUIRED = env_bool("MOTCUA_SEAL_REQUIRED", True)
+MOTCUA_KEYS_DIR = env_path("MOTCUA_KEYS_DIR", VAR_DIR / "keys")
 # Signature verification (R-SIG-1). Revocation: "hard" = CRL/OCSP unreachable -> indeterminate;
 # "soft" = the revocation check shows "unknown", and the verdict is still indeterminate (never a silent valid).
 MOTCUA_REVOCATION_POLICY = env_choice("MOTCUA_REVOCATION_POLICY", "hard", ("hard", "soft"))

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from motcua.api import views, views_backoffice
+from motcua.api import views, views_backoffice, views_verification
 from motcua.api.errors import NotFoundView
 
 v1 = [
@@ -65,6 +65,12 @@ v1 = [
         name="backoffice-consultation-answer",
     ),
     path("tracking/<str:code>/", views.TrackingView.as_view(), name="tracking"),
+    path("verification/", views_verification.VerificationUploadView.as_view(), name="verification"),
+    path(
+        "verification/<str:token>/",
+        views_verification.VerificationTokenView.as_view(),
+        name="verification-token",
+    ),
 ]
 
 urlpatterns = [

@@ -78,16 +78,21 @@ def _required(value: str, field: str, message: str) -> list[Problem]:
 
 
 def accept(request: HttpRequest, dossier: Dossier) -> str:
-    services.accept(
+    decision = services.accept(
         dossier=dossier,
         official=request.user,
         marks=marks_from_post(request, services.supplement_targets(dossier)),
         expected_revision=_revision(request),
     )  # the service reloads `dossier`, now with its code and appointment
-    return _("Đã tiếp nhận hồ sơ. Mã hồ sơ: %(code)s. Hẹn trả kết quả: %(due)s.") % {
+    message = _("Đã tiếp nhận hồ sơ. Mã hồ sơ: %(code)s. Hẹn trả kết quả: %(due)s.") % {
         "code": dossier.code,
         "due": _when(dossier.due_at),
     }
+    if decision.data.get("seal_error"):
+        message += " " + _("Lưu ý: giấy tiếp nhận chưa được ký số. %(reason)s") % {
+            "reason": decision.data["seal_error"]
+        }
+    return message
 
 
 def request_supplement(request: HttpRequest, dossier: Dossier) -> str:
@@ -213,7 +218,10 @@ def submit_for_approval(request: HttpRequest, dossier: Dossier) -> str:
 
 
 def approve(request: HttpRequest, dossier: Dossier) -> str:
-    services.approve(dossier=dossier, official=request.user, note=text(request, "approve_note"))
+    sign = request.POST.get("approve_sign") == "1"
+    services.approve(dossier=dossier, official=request.user, note=text(request, "approve_note"), sign=sign)
+    if sign:
+        return _("Đã phê duyệt và ký số kết quả. Hồ sơ chuyển sang bước ban hành kết quả.")
     return _("Đã phê duyệt. Hồ sơ chuyển sang bước ban hành kết quả.")
 
 

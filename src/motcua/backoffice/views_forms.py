@@ -20,6 +20,7 @@ from motcua.documents.exports import tracking_book_csv, tracking_book_xlsx
 from motcua.documents.pdf import render_pdf
 from motcua.documents.responses import attachment
 from motcua.dossiers.selectors import official_agency_ids
+from motcua.signatures.register import issued_receipt, sealed_bytes
 from motcua.workflow.documents import (
     control_sheet,
     decision_document,
@@ -45,7 +46,10 @@ def decision_pdf(request: HttpRequest, public_id: uuid.UUID, decision_id: int) -
         decision = decision_with_form(dossier=dossier, decision_id=decision_id)
     except Decision.DoesNotExist:
         raise Http404(_("Không tìm thấy phiếu này.")) from None
-    return attachment(render_pdf(decision_document(decision)), form_filename(decision))
+    # A sealed form is served as stored, the same bytes every time (R-RES-1); others are rendered.
+    sealed = issued_receipt(decision=decision)
+    content = sealed_bytes(sealed) if sealed else render_pdf(decision_document(decision))
+    return attachment(content, form_filename(decision))
 
 
 @official_required

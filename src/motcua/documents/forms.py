@@ -40,6 +40,8 @@ class Header:
     tracking_url: str = ""
     # Who printed an electronic dossier or result on paper (R-FORM-3, D45 Art. 18(2)).
     converted_by: str = ""
+    # Public verification page of a sealed form; when set, the QR code opens it instead (R-FORM-3, R-RES-3).
+    verification_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -215,12 +215,16 @@ def _footer(header: Header, dossier_code: str) -> Callable[[Canvas, SimpleDocTem
             lines.append("Mã hồ sơ: " + _t(dossier_code))
         if header.tracking_url:
             lines.append("Tra cứu hồ sơ: " + _t(header.tracking_url))
+        if header.verification_url:
+            lines.append("Xác thực văn bản: " + _t(header.verification_url))
         if header.converted_by:
             lines.append("Người chuyển đổi: " + _t(header.converted_by))
         lines.append(f"Trang {canvas.getPageNumber()}")
         text = Paragraph("<br/>".join(lines), SMALL)
         qr: object = ""
-        if header.tracking_url:
+        if header.verification_url:
+            qr = [_qr(header.verification_url, QR_SIZE), Paragraph("Mã QR xác thực", SMALL_CENTRE)]
+        elif header.tracking_url:
             qr = [_qr(header.tracking_url, QR_SIZE), Paragraph("Mã QR tra cứu", SMALL_CENTRE)]
         qr_width = QR_SIZE + 0.6 * cm
         table = Table([[text, qr]], colWidths=[doc.width - qr_width, qr_width])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import forms, views, views_forms
+from motcua.portal import forms, views, views_forms, views_verify
 
 app_name = "portal"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("thu-tuc/<str:code>/bat-dau/", views.dossier_start, name="dossier_start"),
     path("tra-cuu/", views.track, name="track"),
     path("tra-cuu/<str:code>/", views.track_code, name="track_code"),
+    path("xac-thuc/", views_verify.verify, name="verify"),
+    path("xac-thuc/<str:token>/", views_verify.verify_token_page, name="verify_token"),
     path("dia-gioi/xa/", views.communes, name="communes"),
     path(
         "dang-nhap/",

@@ -14,6 +14,7 @@ from motcua.documents.pdf import render_pdf
 from motcua.documents.responses import attachment
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_for_applicant
+from motcua.signatures.register import issued_receipt, sealed_bytes
 from motcua.workflow.documents import decision_document, decision_with_form, form_filename
 from motcua.workflow.models import Decision
 
@@ -26,4 +27,7 @@ def decision_pdf(request: HttpRequest, public_id: uuid.UUID, decision_id: int) -
         decision = decision_with_form(dossier=dossier, decision_id=decision_id)
     except (Dossier.DoesNotExist, Decision.DoesNotExist):
         raise Http404(_("Không tìm thấy phiếu này.")) from None
-    return attachment(render_pdf(decision_document(decision)), form_filename(decision))
+    # A sealed form is served as stored, the same bytes every time (R-RES-1); others are rendered.
+    sealed = issued_receipt(decision=decision)
+    content = sealed_bytes(sealed) if sealed else render_pdf(decision_document(decision))
+    return attachment(content, form_filename(decision))

@@ -3,13 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from motcua.signatures import services
-from motcua.signatures.models import RevocationCacheEntry, TrustedCertificate
+from motcua.signatures.issuing import signing_key_deactivate
+from motcua.signatures.models import (
+    AgencySigningKey,
+    IssuedDocument,
+    RevocationCacheEntry,
+    TrustedCertificate,
+)
+from motcua.signatures.sealing import SealingError
 
 
 class TrustedCertificateAddForm(forms.ModelForm):
@@ -101,4 +108,46 @@ class RevocationCacheEntryAdmin(admin.ModelAdmin):
     fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(AgencySigningKey)
+class AgencySigningKeyAdmin(admin.ModelAdmin):
+    list_display = ["agency", "holder", "kind", "subject", "not_after", "active"]
+    list_filter = ["active", "kind"]
+    search_fields = ["agency__code", "agency__name", "subject", "fingerprint_sha256"]
+    list_select_related = ["agency", "holder"]
+    readonly_fields = [f.name for f in AgencySigningKey._meta.fields]
+    actions = ["deactivate"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Ngừng dùng các khóa đã chọn"))
+    def deactivate(self, request, queryset):
+        for key in queryset.select_related("agency"):
+            try:
+                signing_key_deactivate(key=key, actor=request.user)
+            except SealingError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    list_display = ["issued_at", "kind", "agency", "dossier_code", "document_code", "revoked_at"]
+    list_filter = ["kind", "agency"]
+    search_fields = ["token", "dossier_code", "document_code", "sha256"]
+    list_select_related = ["agency"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

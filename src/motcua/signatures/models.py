@@ -1,4 +1,10 @@
-"""Signatures as data: the trust store, the revocation cache and the verifications kept as evidence."""
+"""Signatures as data: the trust store (anchors and intermediates), the revocation cache, the verifications
+kept as evidence (R-SIG-4), the agencies' signing keys and the register of the documents motcua issued under
+them (R-RES-1..3).
+
+A key's secret never sits in the database: a PKCS#12 file lies on the server's disk and its password is
+read from an environment variable named here; a PKCS#11 token is named by module, token and key label.
+"""
 
 from __future__ import annotations
 
@@ -70,6 +76,105 @@ class RevocationCacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AgencySigningKey(models.Model):
+    """A key an agency signs with: its seal (holder empty), or a leader's personal key (holder set)."""
+
+    class Kind(models.TextChoices):
+        PKCS12 = "pkcs12", _("Tệp PKCS#12 (.p12, .pfx)")
+        PKCS11 = "pkcs11", _("Thiết bị ký số PKCS#11 (HSM, USB token)")
+
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="signing_keys")
+    # Empty: the agency's own seal (con dấu số). Set: the personal key of one of its leaders.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="signing_keys"
+    )
+    kind = models.CharField(_("loại khóa"), max_length=8, choices=Kind.choices, default=Kind.PKCS12)
+    label = models.CharField(_("tên gọi"), max_length=200, blank=True)
+    p12_path = models.CharField(_("đường dẫn tệp PKCS#12 trên máy chủ"), max_length=500, blank=True)
+    # The name of the environment variable holding the password (PKCS#12) or PIN (PKCS#11), never the value.
+    password_env = models.CharField(_("biến môi trường chứa mật khẩu"), max_length=100, blank=True)
+    pkcs11_module = models.CharField(_("thư viện PKCS#11"), max_length=500, blank=True)
+    pkcs11_token = models.CharField(_("nhãn thiết bị (token)"), max_length=200, blank=True)
+    pkcs11_key_label = models.CharField(_("nhãn khóa"), max_length=200, blank=True)
+    certificate_pem = models.TextField(blank=True)
+    subject = models.CharField(_("chủ thể chứng thư"), max_length=500, blank=True)
+    issuer = models.CharField(_("tổ chức cấp"), max_length=500, blank=True)
+    serial = models.CharField(max_length=80, blank=True)
+    fingerprint_sha256 = models.CharField(_("dấu vân tay SHA-256"), max_length=64, blank=True)
+    not_before = models.DateTimeField(_("hiệu lực từ"), null=True, blank=True)
+    not_after = models.DateTimeField(_("hiệu lực đến"), null=True, blank=True)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agency", "-active", "-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "holder", "active"], name="signing_key_lookup")]
+        verbose_name = _("khóa ký số của cơ quan")
+        verbose_name_plural = _("khóa ký số của cơ quan")
+
+    def __str__(self) -> str:
+        return self.label or self.subject or f"{self.kind} #{self.pk}"
+
+
+class IssuedDocument(models.Model):
+    """A sealed document motcua issued, as stored: what the public verification page looks up (R-RES-3).
+
+    Holds no personal data: what it says is what anyone holding the document may be told.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+        RESULT = "result", _("Kết quả giải quyết thủ tục hành chính")
+        CERTIFIED_COPY = "certified_copy", _("Bản sao điện tử được chứng thực từ bản chính")
+
+    # Random, unguessable: printed as the QR code's link /xac-thuc/<token>/.
+    token = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", null=True, blank=True, on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    dossier_code = models.CharField(max_length=60, blank=True)
+    document_code = models.CharField(max_length=60, blank=True)  # e.g. the result's <dossier code>-KQ1
+    # The decision (receipt) or result row the document belongs to, to serve the sealed bytes from then on.
+    decision = models.ForeignKey(
+        "workflow.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    result = models.ForeignKey(
+        "workflow.ResultDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+    )
+    stored_file = models.ForeignKey("dossiers.StoredFile", on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField()
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seal_key = models.ForeignKey(AgencySigningKey, on_delete=models.PROTECT, related_name="+")
+    # The leader who signed it personally besides the seal, if any (an official's name, not personal data).
+    leader_name = models.CharField(max_length=200, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("văn bản đã ban hành")
+        verbose_name_plural = _("văn bản đã ban hành")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.document_code or self.dossier_code}"
 
 
 class SignatureVerification(models.Model):

@@ -14,6 +14,7 @@ organisation). Each end entity exercises one branch of signature verification (R
 - ``signer-weak-rsa`` RSA 1024-bit key (R-SIG-2: RSA >= 2048)
 - ``agency-seal``     the agency's seal certificate, used to seal results
 - ``tsa``             the loopback timestamp authority (extended key usage timeStamping, critical)
+- ``official-leader`` a leader's personal certificate, to sign the results they approve
 
 CRL distribution points, OCSP responder and CA issuer URLs are built from a configurable base URL so a
 loopback server (``motcua.signatures.pkiserver``) can serve them.
@@ -55,6 +56,7 @@ END_ENTITIES: dict[str, str] = {
     "signer-weak-rsa": "Khóa RSA 1024 bit (dưới 2048 bit, không được chấp nhận)",
     "agency-seal": "Con dấu số của cơ quan, dùng để đóng dấu kết quả",
     TSA: "Đơn vị cấp dấu thời gian (TSA) thử nghiệm, chỉ dùng để cấp dấu thời gian",
+    "official-leader": "Chứng thư số cá nhân của lãnh đạo, dùng để ký kết quả khi phê duyệt",
 }
 SIGNERS = tuple(END_ENTITIES)
 
@@ -336,6 +338,11 @@ def build_demo_pki(base_url: str = DEFAULT_BASE_URL, now: dt.datetime | None = N
         TSA: {
             "subject": _name("Motcua Demo TSA (không dùng thật)", organization="Motcua Demo PKI"),
             "extended_key_usage": [ExtendedKeyUsageOID.TIME_STAMPING],
+        },
+        "official-leader": {
+            "subject": _name(
+                "Đỗ Văn Hùng", uid="CCCD:001085006789", organization="Ủy ban nhân dân phường Mẫu"
+            )
         },
     }
     end_entities: dict[str, Issued] = {}

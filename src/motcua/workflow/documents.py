@@ -31,6 +31,7 @@ from motcua.documents.forms import (
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tracking import tracking_url
 from motcua.identity.models import User
+from motcua.signatures.sealing import verification_url
 from motcua.workflow.models import Decision, ProcessingStep
 
 ONLINE_DELIVERY = "Trực tuyến, trong tài khoản trên Cổng dịch vụ công"
@@ -47,7 +48,13 @@ def _place(agency: Agency) -> str:
     return ""
 
 
-def _header(dossier: Dossier, at: dt.datetime, number: str = "", signer: User | None = None) -> Header:
+def _header(
+    dossier: Dossier,
+    at: dt.datetime,
+    number: str = "",
+    signer: User | None = None,
+    verification_token: str = "",
+) -> Header:
     agency = dossier.agency
     return Header(
         unit=Unit(name=agency.one_stop_name or agency.name, parent_name=agency.name),
@@ -57,6 +64,7 @@ def _header(dossier: Dossier, at: dt.datetime, number: str = "", signer: User | 
         signer_name=signer.display_name if signer else "",
         tracking_url=tracking_url(code=dossier.code or dossier.reference or ""),
         converted_by="motcua",
+        verification_url=verification_url(verification_token) if verification_token else "",
     )
 
 
@@ -87,11 +95,18 @@ def _components(dossier: Dossier, revision: int) -> list[str]:
     return [f"{names.get(f['component'], f['component'])} ({f['name']})" for f in manifest.get("files", [])]
 
 
-def decision_document(decision: Decision):
-    """The form a decision produced: 01 receipt, 02 supplement, 03 refusal, 04 apology, 05 stop notice."""
+def decision_document(decision: Decision, *, verification_token: str = ""):
+    """The form a decision produced: 01 receipt, 02 supplement, 03 refusal, 04 apology, 05 stop notice.
+
+    `verification_token`: the form is being sealed, and its QR code opens its public verification page.
+    """
     dossier = decision.dossier
     header = _header(
-        dossier, decision.at, decision.number, decision.by if decision.kind != "withdraw" else None
+        dossier,
+        decision.at,
+        decision.number,
+        decision.by if decision.kind != "withdraw" else None,
+        verification_token=verification_token,
     )
     applicant = _party(dossier.applicant)
     procedure = dossier.procedure.name

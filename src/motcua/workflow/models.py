@@ -185,11 +185,22 @@ class Consultation(models.Model):
 
 
 class ResultDocument(models.Model):
-    """An electronic result attached by the specialist, coded `<dossier code>-KQ<n>` (R-CODE-5)."""
+    """An electronic result attached by the specialist, coded `<dossier code>-KQ<n>` (R-CODE-5).
+
+    `stored_file` is what is served: the draft as attached, then the leader-signed draft, then the sealed
+    result once issued (R-RES-1); `draft_file` keeps the file as the specialist attached it.
+    """
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="results")
     code = models.CharField(max_length=60, unique=True)
     stored_file = models.ForeignKey("dossiers.StoredFile", on_delete=models.PROTECT, related_name="+")
+    draft_file = models.ForeignKey(
+        "dossiers.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The leader who signed the result with their personal key on approving it, if they did.
+    leader_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     original_name = models.CharField(max_length=255)
     attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     attached_at = models.DateTimeField()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +33,9 @@ from motcua.dossiers.services import DossierError, revision_submit
 from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import roles_held
 from motcua.notifications.services import notify
+from motcua.signatures.issuing import document_issue
+from motcua.signatures.models import AgencySigningKey, IssuedDocument
+from motcua.signatures.sealing import SealingError, sign_as_leader
 from motcua.signatures.selectors import validly_signed_components
 from motcua.workflow.models import (
     Consultation,
@@ -537,6 +541,7 @@ def accept(
         )
         _event(d, DossierEvent.Kind.ACCEPTED, now, official, code=d.code, due_at=d.due_at.isoformat())
         _audit(official, "accepted", d, now, due_at=d.due_at.isoformat(), transfer_at=transfer_at.isoformat())
+        _seal_receipt(d, decision, official)
         _notify_applicant(
             d,
             _("Hồ sơ %(code)s đã được tiếp nhận") % {"code": d.code},
@@ -556,6 +561,32 @@ def accept(
         )
     dossier.refresh_from_db()
     return decision
+
+
+def _seal_receipt(d: Dossier, decision: Decision, official: User) -> None:
+    """Seal the receipt (form 01) and keep the sealed bytes (R-RES-1, R-FORM-3).
+
+    Acceptance never waits for a key: the applicant's receipt time is what counts, so without a usable key
+    the acceptance stands, the receipt is rendered unsealed as before, and the reason is kept on the
+    decision for the official to see.
+    """
+    from motcua.documents.pdf import render_pdf
+    from motcua.workflow.documents import decision_document
+
+    try:
+        with transaction.atomic():
+            document_issue(
+                kind=IssuedDocument.Kind.RECEIPT,
+                agency=d.agency,
+                render=lambda token: render_pdf(decision_document(decision, verification_token=token)),
+                official=official,
+                dossier=d,
+                decision=decision,
+            )
+    except SealingError as error:
+        decision.data["seal_error"] = str(error)
+        decision.save(update_fields=["data"])
+        _audit(official, "receipt_unsealed", d, decision.at, reason=str(error))
 
 
 @dataclass(frozen=True)
@@ -1073,14 +1104,37 @@ def submit_for_approval(*, dossier: Dossier, official: User, note: str = "") -> 
     return new
 
 
-def approve(*, dossier: Dossier, official: User, note: str = "") -> ProcessingStep:
+def _replace_result_file(result: ResultDocument, data: bytes) -> None:
+    blob = storage.store_chunks([data], max_bytes=len(data))
+    stored, _created = StoredFile.objects.get_or_create(
+        sha256=blob.sha256, defaults={"size": blob.size, "content_type": "application/pdf"}
+    )
+    result.draft_file = result.draft_file or result.stored_file
+    result.stored_file = stored
+
+
+def approve(*, dossier: Dossier, official: User, note: str = "", sign: bool = False) -> ProcessingStep:
+    """The leader approves the draft result; with `sign`, each result also gets the leader's personal
+    signature (their key at the agency), under the agency seal added when it is issued."""
     with transaction.atomic():
         d, step = _lock(dossier, official, "approve")
         assert step is not None
         now = timezone.now()
+        signed = []
+        if sign:
+            for result in ResultDocument.objects.filter(dossier=d).select_related("stored_file"):
+                try:
+                    with storage.open_blob(result.stored_file.sha256) as f:
+                        data = sign_as_leader(f.read(), agency=d.agency, leader=official)
+                except SealingError as error:
+                    raise _problem("sign", "sealing", str(error)) from None
+                _replace_result_file(result, data)
+                result.leader_signed_by = official
+                result.save(update_fields=["stored_file", "draft_file", "leader_signed_by"])
+                signed.append(result.code)
         new = _hand_over(d, step, official, Kind.RESULT, now, note)
         d.save()
-        _audit(official, "approved", d, now, step=step.order)
+        _audit(official, "approved", d, now, step=step.order, signed=signed)
     return new
 
 
@@ -1097,11 +1151,46 @@ def send_back(*, dossier: Dossier, official: User, note: str) -> ProcessingStep:
     return new
 
 
+def _seal_results(d: Dossier, official: User) -> None:
+    """Seal every result with the agency's key and serve the sealed bytes from then on (R-RES-1).
+
+    Without a key no result is issued (the official is told why and nothing changes), unless the
+    deployment allows unsealed results (MOTCUA_SEAL_REQUIRED=0, tests of other features only).
+    """
+    has_key = AgencySigningKey.objects.filter(agency=d.agency, holder=None, active=True).exists()
+    if not has_key and not settings.MOTCUA_SEAL_REQUIRED:
+        return
+    for result in ResultDocument.objects.filter(dossier=d).select_related("stored_file", "leader_signed_by"):
+        with storage.open_blob(result.stored_file.sha256) as f:
+            data: bytes = f.read()
+
+        def as_attached(_token: str, data: bytes = data) -> bytes:
+            return data  # the result is the specialist's PDF: its QR code is in the seal's visible block
+
+        try:
+            issued = document_issue(
+                kind=IssuedDocument.Kind.RESULT,
+                agency=d.agency,
+                render=as_attached,
+                official=official,
+                dossier=d,
+                result=result,
+                document_code=result.code,
+                leader_name=result.leader_signed_by.display_name if result.leader_signed_by else "",
+            )
+        except SealingError as error:
+            raise _problem("dossier", "sealing", str(error)) from None
+        result.draft_file = result.draft_file or result.stored_file
+        result.stored_file = issued.stored_file
+        result.save(update_fields=["stored_file", "draft_file"])
+
+
 def issue_result(*, dossier: Dossier, official: User) -> ProcessingStep:
     """The approved result is issued: the dossier is *result ready* and waits at the one-stop for return."""
     with transaction.atomic():
         d, step = _lock(dossier, official, "issue_result")
         assert step is not None
+        _seal_results(d, official)
         now = timezone.now()
         new = _hand_over(d, step, official, Kind.RETURN, now)
         d.status = Status.RESULT_READY

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dossiers', '0005_queue_search_indexes'),
-        ('signatures', '0001_trust_store'),
+        ('signatures', '0002_signing_keys_and_register'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,15 +8,18 @@ server's switches make a service fail, answer late, or change its mind about a c
 import asyncio
 import base64
 import datetime as dt
+import io
 
 import pytest
 from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from motcua.signatures import revocation, testing, verify
 from motcua.signatures.models import RevocationCacheEntry
 from motcua.signatures.report import CheckKind, CheckStatus, Verdict
+from motcua.signatures.sealing import seal_pdf
 
 pytestmark = pytest.mark.usefixtures("online_trust_store")
 
@@ -264,8 +267,8 @@ def test_r_sig_1_trusted_timestamp_is_shown_with_its_authority(pki_services):
 
 
 @pytest.mark.django_db(transaction=True)  # the ORM inside a running loop uses a connection of its own
-def test_verification_and_test_signing_work_while_an_event_loop_runs_in_the_thread(
-    pki_services, monkeypatch, tmp_path
+def test_verification_sealing_and_test_signing_work_while_an_event_loop_runs_in_the_thread(
+    pki_services, monkeypatch, tmp_path, agency, seal_key
 ):
     """After the browser tests Playwright's sync API leaves an event loop running in the main thread (an ASGI
     server would too); asyncio.run refuses to start there, and verification must not break because of it."""
@@ -277,11 +280,12 @@ def test_verification_and_test_signing_work_while_an_event_loop_runs_in_the_thre
         try:
             data = sign(pki_services, timestamp=True)
             detached = testing.sign_cms(b"noi dung", pki_services.folder)
-            return verify.verify_pdf_bytes(data), data, detached
+            sealed = seal_pdf(testing.make_pdf("Phiếu"), agency=agency, purpose="receipt", token="LOOP")
+            return verify.verify_pdf_bytes(data), data, detached, sealed
         finally:
             connections.close_all()
 
-    report, data, detached = asyncio.run(inside_a_running_loop())
+    report, data, detached, sealed = asyncio.run(inside_a_running_loop())
 
     assert (report.verdict, report.reason) == (Verdict.VALID, "ok")
     assert report.signatures[0].timestamp_time
@@ -294,3 +298,4 @@ def test_verification_and_test_signing_work_while_an_event_loop_runs_in_the_thre
         detached_content=tmp_path / "a.txt",
     )
     assert cms_report.verdict == Verdict.VALID
+    assert len(PdfFileReader(io.BytesIO(sealed)).embedded_signatures) == 1

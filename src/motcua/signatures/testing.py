@@ -6,10 +6,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
@@ -25,6 +29,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from motcua.signatures import pki
 from motcua.signatures.aio import run_sync
+
+T = TypeVar("T")
 
 
 def make_pdf(text: str = "Tờ khai mẫu", *, with_form_field: bool = False, padding: int = 0) -> bytes:
@@ -190,3 +196,22 @@ def wrap_xml(signed_xml: bytes, forged: bytes) -> bytes:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def call_in_running_loop(function: Callable[[], T]) -> T:
+    """Call `function` (sync code) from inside a running event loop, as under Playwright's sync API.
+
+    Runs in a fresh thread, so it works even when the caller's thread already has a loop (the browser tests
+    leave one in the main thread). The ORM there needs DJANGO_ALLOW_ASYNC_UNSAFE (as in the browser tests)
+    and gets a connection of its own, closed afterwards, so tests using it need `django_db(transaction=True)`.
+    """
+    from django.db import connections
+
+    async def inside() -> T:
+        try:
+            return function()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, inside()).result()

@@ -5,7 +5,6 @@ every CRL, OCSP answer and timestamp comes from the loopback server, exactly as 
 server's switches make a service fail, answer late, or change its mind about a certificate.
 """
 
-import asyncio
 import base64
 import datetime as dt
 import io
@@ -272,20 +271,15 @@ def test_verification_sealing_and_test_signing_work_while_an_event_loop_runs_in_
 ):
     """After the browser tests Playwright's sync API leaves an event loop running in the main thread (an ASGI
     server would too); asyncio.run refuses to start there, and verification must not break because of it."""
-    from django.db import connections
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # what the browser tests set for the ORM
 
-    async def inside_a_running_loop():
-        try:
-            data = sign(pki_services, timestamp=True)
-            detached = testing.sign_cms(b"noi dung", pki_services.folder)
-            sealed = seal_pdf(testing.make_pdf("Phiếu"), agency=agency, purpose="receipt", token="LOOP")
-            return verify.verify_pdf_bytes(data), data, detached, sealed
-        finally:
-            connections.close_all()
+    def work():
+        data = sign(pki_services, timestamp=True)
+        detached = testing.sign_cms(b"noi dung", pki_services.folder)
+        sealed = seal_pdf(testing.make_pdf("Phiếu"), agency=agency, purpose="receipt", token="LOOP")
+        return verify.verify_pdf_bytes(data), data, detached, sealed
 
-    report, data, detached, sealed = asyncio.run(inside_a_running_loop())
+    report, data, detached, sealed = testing.call_in_running_loop(work)
 
     assert (report.verdict, report.reason) == (Verdict.VALID, "ok")
     assert report.signatures[0].timestamp_time

@@ -21,7 +21,6 @@ Decisions, all visible in the report:
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import io
@@ -45,6 +44,7 @@ from pyhanko_certvalidator.authority import CertTrustAnchor
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from motcua.signatures import revocation, selectors
+from motcua.signatures.aio import run_sync
 from motcua.signatures.report import (
     Check,
     CheckKind,
@@ -686,7 +686,7 @@ def _run_checks(
                 results.append(_failed_result(signer.index, signer.field_name, "corrupt"))
         return results
 
-    results = asyncio.run(run())
+    results = run_sync(run())  # not asyncio.run: the calling thread may be running a loop already
     revocation.store_fetched(collected.log.fetched)
     return results
 

@@ -50,6 +50,7 @@ from pyhanko_certvalidator.authority import CertTrustAnchor
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from motcua.signatures import revocation, selectors, speedups
+from motcua.signatures.aio import run_sync
 from motcua.signatures.report import (
     Check,
     CheckKind,
@@ -927,8 +928,15 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """Run certvalidator's coroutines on one event loop per thread, kept between verifications.
 
     asyncio.run would make and tear down a loop (and its thread pool) for every file. A worker process
-    forked from a parent that had a loop makes its own: the parent's selector is not the child's.
+    forked from a parent that had a loop makes its own: the parent's selector is not the child's. When
+    the calling thread is already running a loop (Playwright, an ASGI server), `aio.run_sync` takes over.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        return run_sync(coroutine)
     loop = getattr(_loops, "loop", None)
     if loop is None or loop.is_closed() or _loops.pid != os.getpid():
         loop = _loops.loop = asyncio.new_event_loop()

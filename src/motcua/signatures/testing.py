@@ -6,10 +6,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
@@ -24,6 +28,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.pdfgen.canvas import Canvas
 
 from motcua.signatures import pki
+from motcua.signatures.aio import run_sync
+
+T = TypeVar("T")
 
 
 def make_pdf(text: str = "Tờ khai mẫu", *, with_form_field: bool = False, padding: int = 0) -> bytes:
@@ -77,7 +84,9 @@ def sign_pdf(
         field_name=field_name or f"Signature{existing + 1}", md_algorithm=md_algorithm, certify=certify
     )
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
-    out = signers.sign_pdf(writer, meta, signer=load_signer(folder, signer), timestamper=timestamper)
+    out = run_sync(
+        signers.async_sign_pdf(writer, meta, signer=load_signer(folder, signer), timestamper=timestamper)
+    )
     return out.getvalue()
 
 
@@ -136,9 +145,7 @@ def shrink_byte_range(
 
 def sign_cms(content: bytes, folder: Path, signer: str = "signer-citizen", *, detached: bool = True) -> bytes:
     """A CMS (CAdES-BES) signature over `content`: the bytes of a .p7s file."""
-    import asyncio
-
-    signed = asyncio.run(
+    signed = run_sync(
         load_signer(folder, signer).async_sign_general_data(io.BytesIO(content), "sha256", detached=detached)
     )
     assert isinstance(signed, cms.ContentInfo)
@@ -236,3 +243,22 @@ def write_demo_samples(folder: Path) -> list[Path]:
         (out / name).write_bytes(data)
         written.append(out / name)
     return written
+
+
+def call_in_running_loop(function: Callable[[], T]) -> T:
+    """Call `function` (sync code) from inside a running event loop, as under Playwright's sync API.
+
+    Runs in a fresh thread, so it works even when the caller's thread already has a loop (the browser tests
+    leave one in the main thread). The ORM there needs DJANGO_ALLOW_ASYNC_UNSAFE (as in the browser tests)
+    and gets a connection of its own, closed afterwards, so tests using it need `django_db(transaction=True)`.
+    """
+    from django.db import connections
+
+    async def inside() -> T:
+        try:
+            return function()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, inside()).result()

@@ -194,6 +194,25 @@ def wrap_xml(signed_xml: bytes, forged: bytes) -> bytes:
     return etree.tostring(forged_root)
 
 
+def cache_crls(demo: pki.DemoPKI, folder: Path) -> None:
+    """The demo CRLs in the revocation cache table, as if the engine had fetched them."""
+    from motcua.signatures.models import RevocationCacheEntry
+
+    urls = pki.urls(demo.base_url)
+    for name, crl, url in (
+        (pki.ROOT, demo.root_crl, urls["root_crl"]),
+        (pki.INTERMEDIATE, demo.intermediate_crl, urls["intermediate_crl"]),
+    ):
+        RevocationCacheEntry.objects.create(
+            key=url,
+            kind="crl",
+            url=url,
+            der=(folder / f"{name}.crl").read_bytes(),
+            fetched_at=now(),
+            next_update=crl.next_update_utc,
+        )
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 

@@ -194,7 +194,7 @@ def document_revoke(request: HttpRequest, public_id: uuid.UUID, document_id: int
         )
     messages.success(
         request,
-        _("Đã thu hồi %(kind)s %(code)s. Văn bản vẫn được lưu và khi xác thực sẽ hiện là đã thu hồi.")
-        % {"kind": str(document.get_kind_display()).lower(), "code": document.document_code},
+        _("Đã thu hồi %(document)s. Văn bản vẫn được lưu và khi xác thực sẽ hiện là đã thu hồi.")
+        % {"document": issuing.document_label(document)},
     )
     return redirect(reverse("backoffice:dossier_check", kwargs={"public_id": dossier.public_id}) + "#issued")

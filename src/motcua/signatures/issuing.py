@@ -371,24 +371,31 @@ def document_revoke(*, document: IssuedDocument, official: User, reason: str, gr
     return locked
 
 
+def document_label(document: IssuedDocument) -> str:
+    """ "kết quả giải quyết thủ tục hành chính H26.39-261123-0001-KQ1": its kind, then its code if any."""
+    return f"{str(document.get_kind_display()).lower()} {document.document_code}".strip()
+
+
 def _notify_revoked(document: IssuedDocument) -> None:
     from motcua.notifications.services import notify
 
     dossier = document.dossier
     assert dossier is not None
-    name = document.document_code or str(document.get_kind_display())
     notify(
         user=dossier.applicant,
-        subject=_("Văn bản %(name)s của hồ sơ %(code)s đã bị thu hồi") % {"name": name, "code": dossier.code},
+        subject=_("Văn bản %(document)s của hồ sơ %(code)s đã bị thu hồi")
+        % {
+            "document": document.document_code or str(document.get_kind_display()).lower(),
+            "code": dossier.code,
+        },
         body=_(
-            "%(agency)s đã thu hồi %(kind)s %(name)s của hồ sơ %(code)s lúc %(at)s; văn bản không còn giá trị "
+            "%(agency)s đã thu hồi %(document)s của hồ sơ %(code)s lúc %(at)s; văn bản không còn giá trị "
             "sử dụng.\nCăn cứ: %(ground)s.\nLý do: %(reason)s\nVăn bản vẫn được lưu trong trang hồ sơ của bạn "
             "và khi xác thực sẽ hiện là đã thu hồi."
         )
         % {
             "agency": document.agency.name,
-            "kind": str(document.get_kind_display()).lower(),
-            "name": document.document_code,
+            "document": document_label(document),
             "code": dossier.code,
             "at": timezone.localtime(document.revoked_at).strftime("%H:%M %d/%m/%Y"),
             "ground": document.get_revoked_ground_display(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import views, views_counter, views_forms
+from motcua.backoffice import views, views_counter, views_forms, views_keys
 from motcua.workflow import selectors
 
 app_name = "backoffice"
@@ -37,5 +37,18 @@ urlpatterns = [
         "ho-so/<uuid:public_id>/ket-qua/<int:result_id>/",
         views.dossier_result_download,
         name="dossier_result",
+    ),
+    path(
+        "ho-so/<uuid:public_id>/van-ban/<int:document_id>/thu-hoi/",
+        views_keys.document_revoke,
+        name="document_revoke",
+    ),
+    path("khoa-ky-so/", views_keys.keys, name="keys"),
+    path("khoa-ky-so/<int:agency_id>/cai-khoa/", views_keys.key_install, name="key_install"),
+    path("khoa-ky-so/khoa/<int:key_id>/ngung-dung/", views_keys.key_deactivate, name="key_deactivate"),
+    path(
+        "khoa-ky-so/<int:agency_id>/dong-dau-giay-tiep-nhan/",
+        views_keys.receipts_seal,
+        name="receipts_seal",
     ),
 ]

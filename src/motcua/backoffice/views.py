@@ -44,6 +44,7 @@ from motcua.dossiers.services import dossier_check as automatic_check
 from motcua.identity.models import OfficialRole, User
 from motcua.signatures import selectors as signature_selectors
 from motcua.signatures import services as signature_services
+from motcua.signatures.models import RevocationGround
 from motcua.workflow import selectors, services
 from motcua.workflow.models import Decision, ProcessingStep
 from motcua.workflow.services import DossierChanged, WorkflowError
@@ -202,6 +203,25 @@ def _marks(
     return rows
 
 
+def _issued_rows(dossier: Dossier, errors: dict[str, list[str]], posted: QueryDict) -> list[dict[str, Any]]:
+    """Each sealed receipt and result of the dossier, with its revocation form's problems and input as posted."""
+    rows = []
+    for document in signature_selectors.issued_documents_of(dossier=dossier):
+        mine = posted.get("document") == str(document.pk)
+        rows.append(
+            {
+                "document": document,
+                "reason_id": f"revoke_reason-{document.pk}",
+                "ground_id": f"revoke_ground-{document.pk}",
+                "reason_errors": errors.get(f"revoke_reason-{document.pk}", []),
+                "ground_errors": errors.get(f"revoke_ground-{document.pk}", []),
+                "reason": posted.get("reason", "") if mine else "",
+                "ground": posted.get("ground", "") if mine else "",
+            }
+        )
+    return rows
+
+
 def _dossier_page(
     request: HttpRequest,
     dossier: Dossier,
@@ -267,6 +287,10 @@ def _dossier_page(
         "answerable": selectors.answerable_consultations(dossier=dossier, official=official),
         "consultation_posted": consultation_posted,
         "results": list(selectors.results_of(dossier=dossier)),
+        # What the agency sealed for the dossier, revoked ones too; leaders may revoke (R-RES-2).
+        "issued": _issued_rows(dossier, errors, posted),
+        "can_revoke": Role.LEADER in roles,
+        "revocation_grounds": RevocationGround.choices,
         # Paper components digitised at the counter, and by whom (R-CERT-2).
         "captures": list(captures_of(dossier=dossier)),
         "diff": diff,

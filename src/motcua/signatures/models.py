@@ -121,6 +121,15 @@ class AgencySigningKey(models.Model):
         return self.label or self.subject or f"{self.kind} #{self.pk}"
 
 
+class RevocationGround(models.TextChoices):
+    """Why an issued document was revoked, as anyone verifying it may be told (R-RES-2)."""
+
+    ERROR = "error", _("Văn bản có sai sót về nội dung hoặc thể thức")
+    REPLACED = "replaced", _("Văn bản đã được thay thế bằng văn bản khác")
+    NOT_COMPLIANT = "not_compliant", _("Văn bản được ban hành không đúng quy định")
+    AUTHORITY = "authority", _("Theo quyết định của cơ quan có thẩm quyền")
+
+
 class IssuedDocument(models.Model):
     """A sealed document motcua issued, as stored: what the public verification page looks up (R-RES-3).
 
@@ -166,7 +175,10 @@ class IssuedDocument(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The leader's own words: for the agency and the applicant, never shown on the public page.
     revoked_reason = models.TextField(blank=True)
+    # What the public verification page says of why (R-RES-2): one of a few plain grounds, nothing personal.
+    revoked_ground = models.CharField(max_length=16, blank=True, choices=RevocationGround.choices)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

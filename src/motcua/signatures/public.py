@@ -46,6 +46,8 @@ class PublicDocument:
     leader_signed: bool
     revoked: bool
     revoked_at: dt.datetime | None
+    # Why, in the agency's public words (a RevocationGround label); never the leader's own note.
+    revoked_ground: str
     sha256: str
 
 
@@ -71,6 +73,7 @@ def _public(document: IssuedDocument) -> PublicDocument:
         leader_signed=bool(document.leader_name),
         revoked=document.revoked_at is not None,
         revoked_at=document.revoked_at,
+        revoked_ground=str(document.get_revoked_ground_display()) if document.revoked_ground else "",
         sha256=document.sha256,
     )
 

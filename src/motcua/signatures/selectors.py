@@ -1,13 +1,25 @@
-"""Signatures: reads of the trust store and of the verifications kept."""
+"""Signatures: reads of the trust store, the verifications kept, the agencies' keys and what they issued."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
+from motcua.catalog.models import Agency
 from motcua.dossiers.selectors import dossier_file_for_official
-from motcua.signatures.models import SignatureVerification, TrustedCertificate
+from motcua.identity.models import OfficialRole, User
+from motcua.identity.selectors import roles_held
+from motcua.signatures.models import (
+    AgencySigningKey,
+    IssuedDocument,
+    SignatureVerification,
+    TrustedCertificate,
+)
 
 
 def trust_store_version() -> tuple[int, str]:
@@ -109,3 +121,82 @@ def validly_signed_components(*, dossier) -> set[str]:
         )
         by_component.setdefault(f.component.code, []).append(signed)
     return {code for code, marks in by_component.items() if marks and all(marks)}
+
+
+# -- signing keys and the register of issued documents (R-RES-1, R-RES-2) ---------------------------------
+
+EXPIRY_WARNING = dt.timedelta(days=30)
+
+
+def agencies_administered(*, official: User) -> list[Agency]:
+    """The agencies where `official` is an administrator (own role or delegated), by name."""
+    ids = {a for a, role in roles_held(official=official) if role == OfficialRole.Role.AGENCY_ADMIN}
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+
+
+def agency_for_key_admin(*, official: User, agency_id: int) -> Agency:
+    """The agency whose keys `official` administers; Agency.DoesNotExist otherwise, missing or not."""
+    if (agency_id, OfficialRole.Role.AGENCY_ADMIN) not in roles_held(official=official):
+        raise Agency.DoesNotExist
+    return Agency.objects.get(pk=agency_id)
+
+
+def key_for_admin(*, official: User, key_id: int) -> AgencySigningKey:
+    """A key of an agency `official` administers; AgencySigningKey.DoesNotExist otherwise."""
+    key = AgencySigningKey.objects.select_related("agency", "holder").get(pk=key_id)
+    if (key.agency_id, OfficialRole.Role.AGENCY_ADMIN) not in roles_held(official=official):
+        raise AgencySigningKey.DoesNotExist
+    return key
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    key: AgencySigningKey
+    days_left: int | None  # whole days until the certificate expires; negative once it has
+    expires_soon: bool  # less than 30 days left (or expired): time to install the next key
+
+
+def signing_keys_of(*, agency: Agency) -> list[KeyRow]:
+    """Every key of the agency, active ones first, with how long each certificate still has."""
+    now = timezone.now()
+    rows = []
+    for key in AgencySigningKey.objects.filter(agency=agency).select_related("holder", "created_by"):
+        left = key.not_after - now if key.not_after else None
+        rows.append(
+            KeyRow(
+                key=key,
+                days_left=left.days if left is not None else None,
+                expires_soon=left is not None and left < EXPIRY_WARNING,
+            )
+        )
+    return rows
+
+
+def key_holders(*, agency: Agency) -> list[User]:
+    """The officials of the agency, who may hold a personal key there."""
+    return list(
+        User.objects.filter(kind=User.Kind.OFFICIAL, is_active=True, official_roles__agency=agency)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def unsealed_receipts(*, agency: Agency):
+    """Acceptances of the agency whose receipt (form 01) was handed out without a seal."""
+    from motcua.workflow.models import Decision
+
+    sealed = IssuedDocument.objects.filter(decision=OuterRef("pk"), kind=IssuedDocument.Kind.RECEIPT)
+    return (
+        Decision.objects.filter(kind=Decision.Kind.ACCEPT, dossier__agency=agency)
+        .exclude(Exists(sealed))
+        .order_by("at", "id")
+    )
+
+
+def issued_documents_of(*, dossier) -> list[IssuedDocument]:
+    """What the agency issued for a dossier (receipts, results), revoked ones too (R-RES-2), oldest first."""
+    return list(
+        IssuedDocument.objects.filter(dossier=dossier)
+        .select_related("revoked_by", "result", "decision")
+        .order_by("issued_at", "id")
+    )

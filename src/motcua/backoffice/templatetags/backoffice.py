@@ -58,7 +58,8 @@ def queue_nav(context) -> dict:
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match is not None else ""
     items = []
-    for name, count in queue_counts(official=user).visible():
+    counts = queue_counts(official=user)
+    for name, count in counts.visible():
         label, url_name = QUEUE_NAV[name]
         items.append(
             {
@@ -77,7 +78,16 @@ def queue_nav(context) -> dict:
             (_("Chứng thực bản sao"), "certification_register"),
         )
     ]
-    return {"items": items, "counter": counter}
+    # The agency administrator's own page: the signing keys (issue 4); known from the roles, no query more.
+    if "agency_admin" in counts.roles:
+        counter.append(
+            {
+                "label": _("Khóa ký số"),
+                "url": reverse("backoffice:keys"),
+                "current": current.startswith("key"),
+            }
+        )
+    return {"items": items, "counter": counter, "admin": "agency_admin" in counts.roles}
 
 
 @register.filter

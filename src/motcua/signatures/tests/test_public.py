@@ -99,7 +99,7 @@ def test_a_pdf_motcua_never_issued_is_unknown(db, client, pdf_bytes):
 
 
 def test_a_revoked_result_is_still_found_and_marked_revoked_R_RES_2(issued, client, leader):
-    document_revoke(document=issued, official=leader, reason="Cấp nhầm thông tin")
+    document_revoke(document=issued, official=leader, reason="Cấp nhầm thông tin", ground="error")
     for response in (
         upload(client, sealed(issued)),
         client.get(reverse("portal:verify_token", args=[issued.token])),

@@ -71,6 +71,9 @@ MIN_EC_BITS = 256
 # Reasons that leave the verdict undecided rather than negative.
 INDETERMINATE_REASONS = {"untrusted", "revocation_unavailable", "too_large", "encrypted"}
 UID_OID = "0.9.2342.19200300.100.1.1"
+# Warnings a valid signature carries up as its reason (and the file's): a revocation after the proven signing
+# time, form filling after signing. "No trusted timestamp" is too common to headline and stays in the table.
+SURFACED_WARNINGS = {"revoked_after_signing", "modified_form_filling"}
 
 
 class TooLarge(Exception):
@@ -300,6 +303,10 @@ def _verdict(checks: list[Check]) -> tuple[str, str, dict[str, Any]]:
             else Verdict.INDETERMINATE
         )
         return verdict, unknown[0].reason, unknown[0].params
+    # Valid, but worth saying beside the verdict, not only in the table of criteria.
+    for check in checks:
+        if check.status == CheckStatus.WARNING and check.reason in SURFACED_WARNINGS:
+            return Verdict.VALID, check.reason, check.params
     return Verdict.VALID, "ok", {}
 
 

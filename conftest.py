@@ -344,6 +344,24 @@ def pki_services(pki_services_session, settings):
     services.reset()
 
 
+@pytest.fixture
+def online_trust_store(db, pki_services):
+    """`pki_services` with its own root and intermediate trusted, and no revocation data cached yet.
+
+    Signatures made with `testing.sign_pdf(..., pki_services.folder)` then validate over the wire: CRLs and
+    OCSP answers come from the loopback server (see `pki_services.hits`), as from a public CA. Yields
+    `pki_services`.
+    """
+    from motcua.signatures import engine, revocation, services
+
+    services.trust_store_load_folder(folder=pki_services.folder)
+    engine.forget_trust()
+    revocation.clear_memory_cache()
+    yield pki_services
+    engine.forget_trust()
+    revocation.clear_memory_cache()
+
+
 # -- Browser tests: skipped where Chromium is missing, but mandatory in CI --------------------------------
 # With MOTCUA_REQUIRE_BROWSER=1 (.ci/run sets it) a skipped test marked `browser` is reported as a failure,
 # a module under tests/e2e/ skipped whole fails the run, and so does a run in which no browser test passed.

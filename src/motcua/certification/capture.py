@@ -21,28 +21,17 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from motcua.dossiers import sniff, storage
-from motcua.dossiers.checks import CONTENT_CHECKS, Problem, megabytes
+from motcua.dossiers.checks import CONTENT_CHECKS, PDF_ERRORS, Problem, megabytes
 
 MAX_PAGES = 300  # a thick register or a building permit file; beyond this, split the request
 MAX_SCAN_FILES = 100
 SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
-PDF_ERRORS = (
-    PdfReadError,
-    ValueError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    RecursionError,
-    OSError,
-)
 
 
 class CaptureError(Exception):

@@ -17,6 +17,17 @@ from pypdf.errors import PdfReadError
 
 from motcua.dossiers import sniff
 
+# What pypdf raises on a broken or hostile PDF: beyond its own error, whatever a malformed object tree trips.
+PDF_ERRORS = (
+    PdfReadError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OSError,
+)
 MAX_IMAGE_PIXELS = 60_000_000  # a scanned A3 page at 600 dpi is ~35 MP; beyond this it is a bomb
 
 
@@ -49,16 +60,7 @@ def check_pdf(path: Path) -> str | None:
             if len(reader.pages) == 0:
                 return _("Tệp PDF không có trang nào. Hãy kiểm tra lại tệp rồi tải lên lại.")
             reader.pages[0].mediabox  # noqa: B018 - touching the first page proves the page tree parses
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-    ):
+    except PDF_ERRORS:
         return _("Tệp PDF bị hỏng hoặc không đọc được. Hãy xuất lại tệp PDF rồi tải lên lại.")
     return None
 

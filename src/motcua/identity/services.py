@@ -26,30 +26,15 @@ def citizen_create(
     password: str,
 ) -> User:
     """Create a citizen's local account; the username is the 12-digit personal identification number."""
-    # Imported here: catalog.eform is the e-form engine and identity needs only its two helpers.
-    from motcua.catalog.eform import citizen_id_birth_year, validate_citizen_id
-
     full_name = " ".join(full_name.split())
     email = email.strip()
     errors: dict[str, list[str]] = {}
-    try:
-        citizen_id = validate_citizen_id(citizen_id)
-    except ValidationError as error:
-        errors["citizen_id"] = list(error.messages)
-    else:
-        if (
-            User.objects.filter(username=citizen_id).exists()
-            or User.objects.filter(citizen_id=citizen_id).exists()
-        ):
-            errors["citizen_id"] = [_("Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập.")]
-        elif date_of_birth and citizen_id_birth_year(citizen_id) != date_of_birth.year:
-            errors["date_of_birth"] = [
-                _(
-                    "Số định danh cá nhân cho thấy năm sinh %(year)s, khác với ngày sinh đã nhập (%(date)s). "
-                    "Hãy kiểm tra lại."
-                )
-                % {"year": citizen_id_birth_year(citizen_id), "date": date_of_birth.strftime("%d/%m/%Y")}
-            ]
+    citizen_id = _check_new_citizen_id(
+        errors,
+        citizen_id,
+        date_of_birth,
+        taken=_("Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập."),
+    )
     _check_name(errors, "full_name", full_name, _("Vui lòng nhập họ và tên."))
     _check_email(errors, email)
     user = User(
@@ -178,28 +163,15 @@ def citizen_create_at_counter(
     The account is marked as created at the counter by `official`; it has no usable password (its owner
     signs in with their electronic identity, R-ID-1). ValidationError lists every problem.
     """
-    from motcua.catalog.eform import citizen_id_birth_year, validate_citizen_id
-
     full_name = " ".join(full_name.split())
     email = email.strip()
     errors: dict[str, list[str]] = {}
-    try:
-        citizen_id = validate_citizen_id(citizen_id)
-    except ValidationError as error:
-        errors["citizen_id"] = list(error.messages)
-    else:
-        if (
-            User.objects.filter(username=citizen_id).exists()
-            or User.objects.filter(citizen_id=citizen_id).exists()
-        ):
-            errors["citizen_id"] = [_("Số định danh cá nhân này đã có tài khoản: hãy tìm lại theo số này.")]
-        elif date_of_birth and citizen_id_birth_year(citizen_id) != date_of_birth.year:
-            errors["date_of_birth"] = [
-                _(
-                    "Số định danh cá nhân cho thấy năm sinh %(year)s, khác với ngày sinh đã nhập. Hãy kiểm tra lại."
-                )
-                % {"year": citizen_id_birth_year(citizen_id)}
-            ]
+    citizen_id = _check_new_citizen_id(
+        errors,
+        citizen_id,
+        date_of_birth,
+        taken=_("Số định danh cá nhân này đã có tài khoản: hãy tìm lại theo số này."),
+    )
     _check_name(errors, "full_name", full_name, _("Vui lòng nhập họ và tên người nộp hồ sơ."))
     _check_email(errors, email)
     if errors:
@@ -235,6 +207,36 @@ def _create(user: User, password: str, *, data: dict) -> User:
             actor=None, action="identity.account_create", object_type="user", object_id=user.pk, data=data
         )
     return user
+
+
+def _check_new_citizen_id(
+    errors: dict[str, list[str]], citizen_id: str, date_of_birth: dt.date | None, *, taken: str
+) -> str:
+    """The normalised ID of a new citizen account, or its problems in `errors`: not a valid personal
+    identification number, already someone's account (`taken` says what to do), or its birth year not that
+    of the date of birth typed."""
+    # Imported here: catalog.eform is the e-form engine and identity needs only its two helpers.
+    from motcua.catalog.eform import citizen_id_birth_year, validate_citizen_id
+
+    try:
+        citizen_id = validate_citizen_id(citizen_id)
+    except ValidationError as error:
+        errors["citizen_id"] = list(error.messages)
+        return citizen_id
+    if (
+        User.objects.filter(username=citizen_id).exists()
+        or User.objects.filter(citizen_id=citizen_id).exists()
+    ):
+        errors["citizen_id"] = [taken]
+    elif date_of_birth and citizen_id_birth_year(citizen_id) != date_of_birth.year:
+        errors["date_of_birth"] = [
+            _(
+                "Số định danh cá nhân cho thấy năm sinh %(year)s, khác với ngày sinh đã nhập (%(date)s). "
+                "Hãy kiểm tra lại."
+            )
+            % {"year": citizen_id_birth_year(citizen_id), "date": date_of_birth.strftime("%d/%m/%Y")}
+        ]
+    return citizen_id
 
 
 def _check_name(errors: dict[str, list[str]], field: str, value: str, message: str) -> None:

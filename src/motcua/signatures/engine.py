@@ -22,10 +22,15 @@ Decisions, all visible in the report:
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +49,8 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext, error
 from pyhanko_certvalidator.authority import CertTrustAnchor
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from motcua.signatures import revocation, selectors
+from motcua.signatures import revocation, selectors, speedups
+from motcua.signatures.aio import run_sync
 from motcua.signatures.report import (
     Check,
     CheckKind,
@@ -56,6 +62,8 @@ from motcua.signatures.report import (
     now_iso,
     overall,
 )
+
+speedups.install()
 
 WEAK_HASHES = {"md2", "md5", "sha1"}
 MIN_RSA_BITS = 2048
@@ -103,6 +111,7 @@ def current_trust() -> Trust:
 def forget_trust() -> None:
     global _trust
     _trust = None
+    forget_chains()
 
 
 def validation_context(
@@ -112,11 +121,160 @@ def validation_context(
         trust_manager=trust.trust_manager,
         other_certs=[*trust.intermediates, *extra_certs],
         moment=moment,
+        time_tolerance=TIME_TOLERANCE,
         allow_fetching=True,
         fetchers=revocation.fetchers(log),
         revocation_mode="soft-fail",  # we judge missing revocation data ourselves, per MOTCUA_REVOCATION_POLICY
         retroactive_revinfo=True,  # a CRL issued after the signing time still tells whether it was revoked then
     )
+
+
+# ---------------------------------------------------------------------------------------------- chains
+#
+# Validating a certificate path (building it, checking every certificate's signature, the CRLs' signatures,
+# validity and revocation at the signing time) costs tens of milliseconds, and real traffic is many files
+# signed under few CAs. So the outcome is kept, keyed on everything it depends on:
+#
+# - the signer's certificate and the other certificates the file carries (they may offer another path);
+# - the trust store's version (any change to it: added, removed, (de)activated CA);
+# - the revocation data the validation could consult: for every CRL URL and OCSP key of those
+#   certificates and of the trust store's CAs, the SHA-256 of the cached CRL / response, or None when
+#   there is none (so a newer CRL, or one that went past its nextUpdate, is a different key);
+# - where the validation time falls among the times it is compared with: every certificate's notBefore
+#   and notAfter, every CRL's / OCSP response's thisUpdate, nextUpdate and revocation times, each also
+#   shifted by the time tolerance. Between two consecutive such times every comparison certvalidator
+#   makes comes out the same, so the outcome is the same for every signing time in that interval; and
+#   whether the time was given at all (no time: "now", which certvalidator treats differently).
+#
+# An outcome that saw a fetch fail is used only while that URL is not tried again (revocation.DOWN_FOR):
+# until then a fresh validation would not try it either, so it would give the same answer.
+
+TIME_TOLERANCE = dt.timedelta(seconds=1)
+MAX_CHAIN_CACHE = 4096
+
+
+@dataclass(frozen=True)
+class ChainOutcome:
+    """What certvalidator said about one certificate at one time, replayable for the next file."""
+
+    path_certs: tuple[asn1_x509.Certificate, ...] | None  # the validated path, root included
+    error: Exception | None  # why there is no path (revoked, expired, untrusted, …)
+    soft_failures: tuple[Exception, ...]  # what certvalidator had to ignore (soft-fail revocation)
+    used: tuple[tuple[str, revocation.Entry], ...]  # the revocation data it relied on: evidence
+
+
+# key -> (outcome, the URLs it could not reach)
+_chains: OrderedDict[tuple, tuple[ChainOutcome, tuple[str, ...]]] = OrderedDict()
+_cert_times: dict[bytes, tuple[dt.datetime, ...]] = {}
+
+
+def forget_chains() -> None:
+    _chains.clear()
+
+
+def _still_down(urls: tuple[str, ...]) -> bool:
+    """Whether a validation now would skip every one of these URLs, as the one that could not reach them."""
+    now = time.monotonic()
+    return all(revocation.down_until(url) > now for url in urls)
+
+
+def _expand(times: tuple[dt.datetime, ...]) -> list[dt.datetime]:
+    return sorted({t + shift for t in times for shift in (-TIME_TOLERANCE, dt.timedelta(0), TIME_TOLERANCE)})
+
+
+def _cell(times: list[dt.datetime], moment: dt.datetime) -> tuple[int, int]:
+    """Which interval between the (sorted) times holds `moment`; equal to one of them is its own cell."""
+    return bisect.bisect_left(times, moment), bisect.bisect_right(times, moment)
+
+
+def _validity_times(cert: asn1_x509.Certificate) -> list[dt.datetime]:
+    found = _cert_times.get(cert.sha256)
+    if found is None:
+        validity = cert["tbs_certificate"]["validity"]
+        found = tuple(_expand((validity["not_before"].native, validity["not_after"].native)))
+        if len(_cert_times) >= MAX_CHAIN_CACHE:
+            _cert_times.clear()
+        _cert_times[cert.sha256] = found
+    return found  # type: ignore[return-value]
+
+
+def _chain_key(
+    cert: asn1_x509.Certificate,
+    embedded: list[asn1_x509.Certificate],
+    trust: Trust,
+    moment: dt.datetime | None,
+) -> tuple:
+    at = moment or dt.datetime.now(dt.UTC)
+    certs = [cert, *embedded, *trust.intermediates, *trust.roots]
+    validity = tuple((c.sha256, _cell(_validity_times(c), at)) for c in certs)
+    data = []
+    for c in certs:
+        crl_keys, ocsp_keys = revocation.sources(c)
+        for key in (*crl_keys, *ocsp_keys):
+            entry = revocation.fresh_entry(key)
+            if entry is None:
+                data.append((key, None))
+            else:
+                data.append((key, entry.digest, _cell(_entry_times(entry), at)))
+    return (
+        cert.sha256,
+        tuple(sorted(c.sha256 for c in embedded)),
+        trust.version,
+        moment is None,
+        validity,
+        tuple(data),
+    )
+
+
+def _entry_times(entry: revocation.Entry) -> list[dt.datetime]:
+    expanded = entry.__dict__.get("_expanded_times")
+    if expanded is None:
+        expanded = entry.__dict__["_expanded_times"] = _expand(entry.times)
+    return expanded
+
+
+async def validate_chain(
+    cert: asn1_x509.Certificate,
+    embedded: list[asn1_x509.Certificate],
+    trust: Trust,
+    moment: dt.datetime | None,
+    log: revocation.FetchLog,
+) -> ChainOutcome:
+    """certvalidator's verdict on the signer's certificate at `moment`, from the cache when it is known."""
+    key = _chain_key(cert, embedded, trust, moment)
+    cached = _chains.get(key)
+    if cached is not None and _still_down(cached[1]):
+        _chains.move_to_end(key)
+        log.used.update(cached[0].used)
+        return cached[0]
+    own = revocation.FetchLog()
+    context = validation_context(trust, moment=moment, log=own, extra_certs=embedded)
+    path_certs = error = None
+    try:
+        path = await CertificateValidator(cert, validation_context=context).async_validate_path()
+        path_certs = tuple(path.iter_certs(include_root=True))
+    except Exception as exc:  # judged by _chain_checks, like every other outcome
+        error = exc
+    outcome = ChainOutcome(path_certs, error, tuple(context.soft_fail_exceptions), tuple(own.used.items()))
+    log.merge(own)
+    # Kept under the key of the revocation data as it is now, if what changed since is only what this
+    # validation fetched itself (another thread may have brought something newer); after a failed fetch,
+    # only while that URL is not tried again.
+    failed = tuple(own.failures)
+    after = _chain_key(cert, embedded, trust, moment)
+    fetched = {entry.key: entry.digest for entry in own.fetched}
+    if (
+        _still_down(failed)
+        and after[:-1] == key[:-1]
+        and all(
+            old == new or (len(new) == 3 and fetched.get(new[0]) == new[1])
+            for old, new in zip(key[-1], after[-1], strict=True)
+        )
+    ):
+        _chains[after] = (outcome, failed)
+        if len(_chains) > MAX_CHAIN_CACHE:
+            _chains.popitem(last=False)
+    return outcome
 
 
 # ---------------------------------------------------------------------------------------------- results
@@ -208,11 +366,13 @@ def _failed_result(index: int, field_name: str, reason: str, params: dict | None
     )
 
 
-def make_report(fmt: str, data: bytes, signatures: list[SignatureResult], collected: Collected) -> Report:
+def make_report(
+    fmt: str, data: bytes, signatures: list[SignatureResult], collected: Collected, sha256: str | None = None
+) -> Report:
     verdict, reason, params = overall(signatures)
     return Report(
         format=fmt,
-        file_sha256=hashlib.sha256(data).hexdigest(),
+        file_sha256=sha256 or hashlib.sha256(data).hexdigest(),
         verified_at=now_iso(),
         policy=settings.MOTCUA_REVOCATION_POLICY,
         verdict=verdict,
@@ -239,12 +399,25 @@ def file_report(fmt: str, data: bytes, verdict: str, reason: str, params: dict |
 # ---------------------------------------------------------------------------------------------- checks
 
 
+_self_issued_memo: dict[bytes, bool] = {}
+
+
+def _self_issued(cert: asn1_x509.Certificate) -> bool:
+    """cert.self_issued, remembered per certificate: it compares two names the slow RFC 5280 way."""
+    found = _self_issued_memo.get(cert.sha256)
+    if found is None:
+        if len(_self_issued_memo) >= MAX_CHAIN_CACHE:
+            _self_issued_memo.clear()
+        found = _self_issued_memo[cert.sha256] = bool(cert.self_issued)
+    return found
+
+
 def _chain(cert: asn1_x509.Certificate, pool: list[asn1_x509.Certificate]) -> list[asn1_x509.Certificate]:
     """The certificate and its issuers as far as the pool goes (by name), for the algorithm check."""
     chain = [cert]
     by_subject = {c.subject.dump(): c for c in pool}
     current = cert
-    while not current.self_issued and len(chain) < 10:
+    while not _self_issued(current) and len(chain) < 10:
         issuer = by_subject.get(current.issuer.dump())
         if issuer is None or issuer in chain:
             break
@@ -266,7 +439,7 @@ def _key_bits(cert: asn1_x509.Certificate) -> tuple[str, int]:
 def _algorithm_check(signer: Signer, chain: list[asn1_x509.Certificate]) -> Check:
     hashes = [signer.digest_algorithm, signer.signature_algorithm]
     for cert in chain:
-        if cert.self_issued:
+        if _self_issued(cert):
             continue  # a root's signature on itself is not relied upon
         hashes.append(cert.hash_algo)
     for name in hashes:
@@ -298,29 +471,16 @@ def _revocation_entry(
     cert: asn1_x509.Certificate, log: revocation.FetchLog
 ) -> tuple[bool, dt.datetime | None]:
     """(revocation data was found for it, its revocation time if listed) from what this verification used."""
-    from asn1crypto import crl, ocsp
-
+    crl_keys, ocsp_keys = revocation.sources(cert)
     found = False
-    for url in revocation.crl_urls(cert):
-        entry = log.used.get(url)
+    for key in (*crl_keys, *ocsp_keys):
+        entry = log.used.get(key)
         if entry is None:
             continue
         found = True
-        for revoked in crl.CertificateList.load(entry.der)["tbs_cert_list"]["revoked_certificates"]:
-            if revoked["user_certificate"].native == cert.serial_number:
-                return True, revoked["revocation_date"].native
-    for url in revocation.get_ocsp_urls(cert):
-        entry = log.used.get(revocation.ocsp_key(url, cert))
-        if entry is None:
-            continue
-        found = True
-        response = ocsp.OCSPResponse.load(entry.der)
-        for single in response["response_bytes"]["response"].parsed["tbs_response_data"]["responses"]:
-            if single["cert_id"]["serial_number"].native != cert.serial_number:
-                continue
-            status = single["cert_status"]
-            if status.name == "revoked":
-                return True, status.chosen["revocation_time"].native
+        revoked_at = entry.revocations.get(cert.serial_number)
+        if revoked_at is not None:
+            return True, revoked_at
     return found, None
 
 
@@ -349,8 +509,13 @@ async def _check_signer(signer: Signer, trust: Trust, collected: Collected) -> S
     # Timestamp: validated at now, against the same trust store.
     ts_time: dt.datetime | None = None
     if signer.signer_info is not None:
-        ts_context = validation_context(trust, moment=None, log=collected.log, extra_certs=[])
         try:
+            # a validation context is costly to build: only when there is a timestamp token to validate
+            ts_context = (
+                validation_context(trust, moment=None, log=collected.log, extra_certs=[])
+                if _has_timestamp(signer.signer_info)
+                else None
+            )
             timing = await generic_cms.collect_timing_info(
                 signer.signer_info, ts_context, raw_digest=signer.raw_digest or (lambda _algo: b"")
             )
@@ -377,55 +542,14 @@ async def _check_signer(signer: Signer, trust: Trust, collected: Collected) -> S
 
     moment = ts_time or signer.claimed_time
     hard = settings.MOTCUA_REVOCATION_POLICY == "hard"
-    context = validation_context(trust, moment=moment, log=collected.log, extra_certs=signer.embedded_certs)
-    path = None
-    trust_check = validity_check = revocation_check = None
-    try:
-        path = await CertificateValidator(cert, validation_context=context).async_validate_path()
-    except errors.RevokedError as exc:
-        trust_check = Check(CheckKind.TRUST, CheckStatus.OK)
-        validity_check = Check(CheckKind.VALIDITY, CheckStatus.OK)
-        revocation_check = Check(
-            CheckKind.REVOCATION, CheckStatus.FAILED, "revoked", {"revoked_at": _iso(exc.revocation_dt)}
-        )
-    except errors.ExpiredError as exc:
-        trust_check = Check(CheckKind.TRUST, CheckStatus.OK)
-        validity_check = Check(
-            CheckKind.VALIDITY, CheckStatus.FAILED, "expired", {"not_after": _iso(exc.expired_dt)}
-        )
-    except errors.NotYetValidError as exc:
-        trust_check = Check(CheckKind.TRUST, CheckStatus.OK)
-        validity_check = Check(
-            CheckKind.VALIDITY, CheckStatus.FAILED, "not_yet_valid", {"not_before": _iso(exc.valid_from)}
-        )
-    except errors.DisallowedAlgorithmError:
-        trust_check = Check(CheckKind.TRUST, CheckStatus.UNKNOWN, "weak_hash", algorithm.params)
-    except errors.InsufficientRevinfoError:
-        revocation_check = Check(
-            CheckKind.REVOCATION,
-            CheckStatus.FAILED if hard else CheckStatus.UNKNOWN,
-            "revocation_unavailable",
-        )
-    except (
-        errors.PathBuildingError,
-        errors.PathValidationError,
-        errors.InvalidCertificateError,
-        errors.ValidationError,
-    ):
-        trust_check = Check(CheckKind.TRUST, CheckStatus.FAILED, "untrusted")
-    except Exception:  # e.g. cryptography refusing an algorithm: not trusted, not a crash
-        if algorithm.status == CheckStatus.FAILED:
-            trust_check = Check(CheckKind.TRUST, CheckStatus.UNKNOWN, algorithm.reason, algorithm.params)
-        else:
-            trust_check = Check(CheckKind.TRUST, CheckStatus.FAILED, "untrusted")
-
-    if path is not None:
-        trust_check = Check(CheckKind.TRUST, CheckStatus.OK)
-        validity_check = Check(CheckKind.VALIDITY, CheckStatus.OK)
-        path_certs = list(path.iter_certs(include_root=True))
-        for c in path_certs:
+    outcome = await validate_chain(cert, signer.embedded_certs, trust, moment, collected.log)
+    trust_check, validity_check, revocation_check = _chain_checks(outcome, algorithm)
+    if outcome.path_certs is not None:
+        for c in outcome.path_certs:
             collected.add_cert(c)
-        revocation_check = _revocation_check(path_certs, trust, collected.log, context, ts_time, hard)
+        revocation_check = _revocation_check(
+            list(outcome.path_certs), trust, collected.log, outcome.soft_failures, ts_time, hard
+        )
     else:
         for c in chain:
             collected.add_cert(c)
@@ -443,6 +567,63 @@ async def _check_signer(signer: Signer, trust: Trust, collected: Collected) -> S
     )
     verdict, reason, params = _verdict(checks)
     return SignatureResult(verdict=verdict, reason=reason, reason_params=params, checks=checks, **details)
+
+
+def _chain_checks(outcome: ChainOutcome, algorithm: Check) -> tuple[Check | None, Check | None, Check | None]:
+    """(trust, validity, revocation) checks from what certvalidator said; None where it did not get that far."""
+    exc = outcome.error
+    if exc is None:
+        return Check(CheckKind.TRUST, CheckStatus.OK), Check(CheckKind.VALIDITY, CheckStatus.OK), None
+    if isinstance(exc, errors.RevokedError):
+        return (
+            Check(CheckKind.TRUST, CheckStatus.OK),
+            Check(CheckKind.VALIDITY, CheckStatus.OK),
+            Check(
+                CheckKind.REVOCATION, CheckStatus.FAILED, "revoked", {"revoked_at": _iso(exc.revocation_dt)}
+            ),
+        )
+    if isinstance(exc, errors.ExpiredError):
+        return (
+            Check(CheckKind.TRUST, CheckStatus.OK),
+            Check(CheckKind.VALIDITY, CheckStatus.FAILED, "expired", {"not_after": _iso(exc.expired_dt)}),
+            None,
+        )
+    if isinstance(exc, errors.NotYetValidError):
+        return (
+            Check(CheckKind.TRUST, CheckStatus.OK),
+            Check(
+                CheckKind.VALIDITY, CheckStatus.FAILED, "not_yet_valid", {"not_before": _iso(exc.valid_from)}
+            ),
+            None,
+        )
+    if isinstance(exc, errors.DisallowedAlgorithmError):
+        return Check(CheckKind.TRUST, CheckStatus.UNKNOWN, "weak_hash", algorithm.params), None, None
+    if isinstance(exc, errors.InsufficientRevinfoError):
+        hard = settings.MOTCUA_REVOCATION_POLICY == "hard"
+        status = CheckStatus.FAILED if hard else CheckStatus.UNKNOWN
+        return None, None, Check(CheckKind.REVOCATION, status, "revocation_unavailable")
+    if isinstance(
+        exc,
+        (
+            errors.PathBuildingError,
+            errors.PathValidationError,
+            errors.InvalidCertificateError,
+            errors.ValidationError,
+        ),
+    ):
+        return Check(CheckKind.TRUST, CheckStatus.FAILED, "untrusted"), None, None
+    # e.g. cryptography refusing an algorithm: not trusted, not a crash
+    if algorithm.status == CheckStatus.FAILED:
+        return Check(CheckKind.TRUST, CheckStatus.UNKNOWN, algorithm.reason, algorithm.params), None, None
+    return Check(CheckKind.TRUST, CheckStatus.FAILED, "untrusted"), None, None
+
+
+def _has_timestamp(signer_info: cms.SignerInfo) -> bool:
+    return any(
+        True
+        for signed in (False, True)
+        for _ in generic_cms.extract_tst_data_iter(signer_info, signed=signed)
+    )
 
 
 def _plain_validity(cert: asn1_x509.Certificate, moment: dt.datetime | None) -> Check:
@@ -463,7 +644,7 @@ def _revocation_check(
     path_certs: list[asn1_x509.Certificate],
     trust: Trust,
     log: revocation.FetchLog,
-    context: ValidationContext,
+    soft_failures: tuple[Exception, ...],
     ts_time: dt.datetime | None,
     hard: bool,
 ) -> Check:
@@ -479,7 +660,7 @@ def _revocation_check(
                 errors.CRLValidationError,
             ),
         )
-        for exc in context.soft_fail_exceptions
+        for exc in soft_failures
     )
     for cert in path_certs:
         if cert.sha256 in trust.root_fingerprints:
@@ -541,9 +722,10 @@ def _signer_cert(
     sid = signer_info["sid"]
     for cert in certs:
         if sid.name == "issuer_and_serial_number":
-            if (
-                cert.issuer == sid.chosen["issuer"]
-                and cert.serial_number == sid.chosen["serial_number"].native
+            # serial first, then the issuer's bytes: comparing names the RFC 5280 way (stringprep) is slow
+            issuer = sid.chosen["issuer"]
+            if cert.serial_number == sid.chosen["serial_number"].native and (
+                cert.issuer.dump() == issuer.dump() or cert.issuer == issuer
             ):
                 return cert, [c for c in certs if c is not cert]
         elif sid.name == "subject_key_identifier" and cert.key_identifier == sid.chosen.native:
@@ -608,8 +790,54 @@ def _coverage_checks(emb: EmbeddedPdfSignature) -> list[Check]:
     return checks
 
 
-def _pdf_signer(reader: PdfFileReader, index: int, name: str, sig_field: Any) -> Signer:
+class Digests:
+    """The file's SHA-256 and a signature's byte-range digest, hashing their common start only once.
+
+    A signature's /ByteRange is normally [0 a b c]: the file from its start to the signature value, then
+    from after it to the end. Both digests begin with the same `a` bytes (nearly all of the file), so
+    for the first such SHA-256 signature the hash of that prefix is copied rather than computed twice.
+    Other byte ranges and algorithms are left to pyHanko.
+    """
+
+    ALGORITHMS = {"sha256", "sha384", "sha512"}
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self._file: str | None = None
+
+    def file_sha256(self) -> str:
+        if self._file is None:
+            self._file = hashlib.sha256(self.data).hexdigest()
+        return self._file
+
+    def byte_range(self, byte_range: Any, algorithm: str) -> bytes | None:
+        try:
+            numbers = [int(n) for n in byte_range]
+        except (TypeError, ValueError):
+            return None
+        if algorithm not in self.ALGORITHMS or len(numbers) % 2 or not numbers or min(numbers) < 0:
+            return None
+        pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
+        view = memoryview(self.data)
+        if algorithm == "sha256" and self._file is None and pairs[0][0] == 0:
+            digest = hashlib.sha256(view[: pairs[0][1]])
+            whole = digest.copy()
+            whole.update(view[pairs[0][1] :])
+            self._file = whole.hexdigest()
+            pairs = pairs[1:]
+        else:
+            digest = hashlib.new(algorithm)
+        for start, length in pairs:
+            digest.update(view[start : start + length])
+        return digest.digest()
+
+
+def _pdf_signer(reader: PdfFileReader, index: int, name: str, sig_field: Any, digests: Digests) -> Signer:
     emb = EmbeddedPdfSignature(reader, sig_field, name)
+    # pyHanko keeps the digests it computed in `external_digests`: it finds this one already there.
+    precomputed = digests.byte_range(emb.byte_range, emb.external_md_algorithm)
+    if precomputed is not None:
+        emb.external_digests[emb.external_md_algorithm] = precomputed
     signer_info = emb.signer_info
     cert, others = _signer_cert(emb.signed_data, signer_info)
     digest_algorithm = emb.md_algorithm
@@ -644,7 +872,8 @@ def verify_pdf(data: bytes) -> Report:
         if reader.encrypted:
             return file_report("pdf", data, Verdict.INDETERMINATE, "encrypted")
         fields = [
-            (name, sig_field)
+            # str(): pyHanko's string objects keep the whole parsed file alive (and pickle it along)
+            (str(name), sig_field)
             for name, value, sig_field in enumerate_sig_fields(reader, filled_status=True)
             if value.get_object().get("/Type") != "/DocTimeStamp"
         ]
@@ -653,16 +882,17 @@ def verify_pdf(data: bytes) -> Report:
     except (PdfReadError, ValueError, TypeError, KeyError, AttributeError, IndexError, AssertionError):
         return file_report("pdf", data, Verdict.INVALID, "corrupt")
     trust = current_trust()
+    digests = Digests(data)
     signers: list[Signer | SignatureResult] = []
     for index, (name, sig_field) in enumerate(fields, start=1):
         try:
-            signers.append(_pdf_signer(reader, index, name, sig_field))
+            signers.append(_pdf_signer(reader, index, name, sig_field, digests))
         except PdfDecodeLimitError as exc:
             raise TooLarge(_limit_text()) from exc
         except Exception:  # a signature we cannot parse is "corrupt", the others still count
             signers.append(_failed_result(index, name, "corrupt"))
     results = _run_checks(signers, trust, collected)
-    return make_report("pdf", data, results, collected)
+    return make_report("pdf", data, results, collected, digests.file_sha256())
 
 
 def _limit_text() -> str:
@@ -686,9 +916,32 @@ def _run_checks(
                 results.append(_failed_result(signer.index, signer.field_name, "corrupt"))
         return results
 
-    results = asyncio.run(run())
+    results = run_async(run())
     revocation.store_fetched(collected.log.fetched)
     return results
+
+
+_loops = threading.local()
+
+
+def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run certvalidator's coroutines on one event loop per thread, kept between verifications.
+
+    asyncio.run would make and tear down a loop (and its thread pool) for every file. A worker process
+    forked from a parent that had a loop makes its own: the parent's selector is not the child's. When
+    the calling thread is already running a loop (Playwright, an ASGI server), `aio.run_sync` takes over.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        return run_sync(coroutine)
+    loop = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed() or _loops.pid != os.getpid():
+        loop = _loops.loop = asyncio.new_event_loop()
+        _loops.pid = os.getpid()
+    return loop.run_until_complete(coroutine)
 
 
 def _all_certs(signers: list, trust: Trust) -> list[asn1_x509.Certificate]:

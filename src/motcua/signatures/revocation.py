@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import time
 import urllib.error
 import urllib.request
 from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from asn1crypto import crl, ocsp, x509
 from django.conf import settings
@@ -29,6 +31,7 @@ from pyhanko_certvalidator.fetchers.common_utils import (
     format_ocsp_request,
     process_ocsp_response_data,
 )
+from pyhanko_certvalidator.policy_decl import FRESHNESS_FALLBACK_VALIDITY_DEFAULT
 from pyhanko_certvalidator.util import get_ocsp_urls, issuer_serial
 
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024  # a national CA's CRL is a few MB; more is hostile
@@ -44,28 +47,98 @@ class Entry:
     next_update: dt.datetime
     fetched_at: dt.datetime
 
+    @cached_property
+    def digest(self) -> bytes:
+        """Identifies the data itself: a cached verdict that relied on it is reused only with the same data."""
+        return hashlib.sha256(self.der).digest()
+
+    @cached_property
+    def revocations(self) -> dict[int, dt.datetime]:
+        """Serial number -> revocation time of every certificate it lists as revoked (parsed once)."""
+        if self.kind == "crl":
+            revoked = crl.CertificateList.load(self.der)["tbs_cert_list"]["revoked_certificates"]
+            return {r["user_certificate"].native: r["revocation_date"].native for r in revoked}
+        found = {}
+        for single in _ocsp_singles(self.der):
+            status = single["cert_status"]
+            if status.name == "revoked":
+                found[single["cert_id"]["serial_number"].native] = status.chosen["revocation_time"].native
+        return found
+
+    @cached_property
+    def times(self) -> tuple[dt.datetime, ...]:
+        """Every time in it a validation compares its moment with (issue and update times, revocations)."""
+        if self.kind == "crl":
+            tbs = crl.CertificateList.load(self.der)["tbs_cert_list"]
+            this_update, next_update = tbs["this_update"].native, tbs["next_update"].native
+            moments = [this_update, next_update or this_update + FRESHNESS_FALLBACK_VALIDITY_DEFAULT]
+        else:
+            basic = ocsp.OCSPResponse.load(self.der)["response_bytes"]["response"].parsed
+            moments = [basic["tbs_response_data"]["produced_at"].native]
+            for single in basic["tbs_response_data"]["responses"]:
+                this_update, next_update = single["this_update"].native, single["next_update"].native
+                # certvalidator gives a response without nextUpdate a fixed lifetime
+                moments += [this_update, next_update or this_update + FRESHNESS_FALLBACK_VALIDITY_DEFAULT]
+        moments.extend(self.revocations.values())
+        return tuple(m for m in moments if m is not None)
+
+
+def _ocsp_singles(der: bytes) -> list:
+    return list(
+        ocsp.OCSPResponse.load(der)["response_bytes"]["response"].parsed["tbs_response_data"]["responses"]
+    )
+
 
 # key -> Entry; filled from the database and from fetches, dropped once past nextUpdate.
 _memo: dict[str, Entry] = {}
 # URL -> monotonic time until which it is not tried again: a dead responder costs one timeout, not one per file.
 _down: dict[str, float] = {}
 DOWN_FOR = 30.0
+# key -> monotonic time until which the database is not asked again for it (it had no fresh row).
+_absent: dict[str, float] = {}
 
 
 def clear_memory_cache() -> None:
     _memo.clear()
     _down.clear()
+    _absent.clear()
+
+
+# certificate SHA-256 -> (its CRL URLs, its OCSP cache keys): read from the extensions once per certificate
+_sources: dict[bytes, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+MAX_SOURCES = 10_000
+
+
+def sources(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The cache keys of the revocation data that can answer for this certificate: CRL URLs, OCSP keys."""
+    found = _sources.get(cert.sha256)
+    if found is None:
+        urls: list[str] = []
+        for point in cert.crl_distribution_points or ():
+            urls.extend(enumerate_delivery_point_urls(point))
+        found = (tuple(urls), tuple(f"ocsp:{url}:{issuer_serial(cert).hex()}" for url in get_ocsp_urls(cert)))
+        if len(_sources) >= MAX_SOURCES:
+            _sources.clear()
+        _sources[cert.sha256] = found
+    return found
 
 
 def crl_urls(cert: x509.Certificate) -> list[str]:
-    urls: list[str] = []
-    for point in cert.crl_distribution_points or ():
-        urls.extend(enumerate_delivery_point_urls(point))
-    return urls
+    return list(sources(cert)[0])
 
 
 def ocsp_key(url: str, cert: x509.Certificate) -> str:
     return f"ocsp:{url}:{issuer_serial(cert).hex()}"
+
+
+def fresh_entry(key: str) -> Entry | None:
+    """The cached CRL / OCSP response under this key, if it is still before its nextUpdate."""
+    return _fresh(_memo.get(key))
+
+
+def down_until(url: str) -> float:
+    """Monotonic time until which `url` is not tried again (0.0 when it may be tried now)."""
+    return _down.get(url, 0.0)
 
 
 def _now() -> dt.datetime:
@@ -84,13 +157,21 @@ def preload(certs: Iterable[x509.Certificate]) -> None:
 
     keys: set[str] = set()
     for cert in certs:
-        keys.update(crl_urls(cert))
-        keys.update(ocsp_key(url, cert) for url in get_ocsp_urls(cert))
-    wanted = [k for k in keys if _fresh(_memo.get(k)) is None]
+        crls, ocsps = sources(cert)
+        keys.update(crls)
+        keys.update(ocsps)
+    now = time.monotonic()
+    wanted = [k for k in keys if _fresh(_memo.get(k)) is None and _absent.get(k, 0.0) <= now]
     if not wanted:
         return
     for row in RevocationCacheEntry.objects.filter(key__in=wanted, next_update__gt=_now()):
         _memo[row.key] = Entry(row.key, row.kind, row.url, bytes(row.der), row.next_update, row.fetched_at)
+    if len(_absent) > MAX_SOURCES:
+        _absent.clear()
+    for key in wanted:
+        if key not in _memo:
+            # e.g. the OCSP response of a responder that never answers: not asked for again at every file
+            _absent[key] = now + DOWN_FOR
 
 
 def store_fetched(entries: Iterable[Entry]) -> None:
@@ -142,6 +223,11 @@ class FetchLog:
     used: dict[str, Entry] = field(default_factory=dict)  # key -> entry, memo hits and fetches alike
     fetched: list[Entry] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # URLs that could not be fetched
+
+    def merge(self, other: FetchLog) -> None:
+        self.used.update(other.used)
+        self.fetched.extend(other.fetched)
+        self.failures.extend(other.failures)
 
     def crls(self) -> list[bytes]:
         return [e.der for e in self.used.values() if e.kind == "crl"]

@@ -54,6 +54,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from motcua.documents.pdf import FONT
+from motcua.signatures.aio import run_sync
 from motcua.signatures.models import AgencySigningKey
 
 CM = 72 / 2.54
@@ -319,7 +320,7 @@ def _sign_once(
         new_field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=0, box=box),
     )
     try:
-        out = pdf_signer.sign_pdf(writer)
+        out = run_sync(pdf_signer.async_sign_pdf(writer))  # not sign_pdf: it calls asyncio.run
     except SealingError:
         raise
     except Exception as error:

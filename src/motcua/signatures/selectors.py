@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from motcua.catalog.models import Agency
@@ -27,8 +28,13 @@ def trust_store_version() -> tuple[int, str]:
     One aggregate query: cheap enough to ask before every verification, so a cached validation context is
     rebuilt as soon as the trust store changes.
     """
-    row = TrustedCertificate.objects.aggregate(count=Count("id"), last=Max("updated_at"))
-    return row["count"], row["last"].isoformat() if row["last"] else ""
+    # Plain SQL: the ORM takes 0.4 ms to build this query, more than the database takes to answer it, and
+    # it is asked before every verification (a few ms each). The value is only compared with itself.
+    table = connection.ops.quote_name(TrustedCertificate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608 - our own table name
+        count, last = cursor.fetchone()
+    return count, str(last or "")
 
 
 def trust_store_active() -> list[tuple[str, bytes]]:

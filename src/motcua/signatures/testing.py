@@ -6,10 +6,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
@@ -24,6 +28,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from reportlab.pdfgen.canvas import Canvas
 
 from motcua.signatures import pki
+from motcua.signatures.aio import run_sync
+
+T = TypeVar("T")
 
 
 def make_pdf(text: str = "Tờ khai mẫu", *, with_form_field: bool = False, padding: int = 0) -> bytes:
@@ -77,7 +84,9 @@ def sign_pdf(
         field_name=field_name or f"Signature{existing + 1}", md_algorithm=md_algorithm, certify=certify
     )
     timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
-    out = signers.sign_pdf(writer, meta, signer=load_signer(folder, signer), timestamper=timestamper)
+    out = run_sync(
+        signers.async_sign_pdf(writer, meta, signer=load_signer(folder, signer), timestamper=timestamper)
+    )
     return out.getvalue()
 
 
@@ -136,9 +145,7 @@ def shrink_byte_range(
 
 def sign_cms(content: bytes, folder: Path, signer: str = "signer-citizen", *, detached: bool = True) -> bytes:
     """A CMS (CAdES-BES) signature over `content`: the bytes of a .p7s file."""
-    import asyncio
-
-    signed = asyncio.run(
+    signed = run_sync(
         load_signer(folder, signer).async_sign_general_data(io.BytesIO(content), "sha256", detached=detached)
     )
     assert isinstance(signed, cms.ContentInfo)
@@ -187,5 +194,71 @@ def wrap_xml(signed_xml: bytes, forged: bytes) -> bytes:
     return etree.tostring(forged_root)
 
 
+def cache_crls(demo: pki.DemoPKI, folder: Path) -> None:
+    """The demo CRLs in the revocation cache table, as if the engine had fetched them."""
+    from motcua.signatures.models import RevocationCacheEntry
+
+    urls = pki.urls(demo.base_url)
+    for name, crl, url in (
+        (pki.ROOT, demo.root_crl, urls["root_crl"]),
+        (pki.INTERMEDIATE, demo.intermediate_crl, urls["intermediate_crl"]),
+    ):
+        RevocationCacheEntry.objects.create(
+            key=url,
+            kind="crl",
+            url=url,
+            der=(folder / f"{name}.crl").read_bytes(),
+            fetched_at=now(),
+            next_update=crl.next_update_utc,
+        )
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# name of the sample -> (demo signer or None for no signature, what a tester learns from it)
+DEMO_SAMPLES = {
+    "chua-ky.pdf": (None, "Tệp chưa ký số: bị từ chối ở thành phần yêu cầu ký số"),
+    "da-ky-hop-le.pdf": ("signer-citizen", "Ký số hợp lệ bởi Nguyễn Văn An (CCCD 001090012345)"),
+    "to-chuc-ky.pdf": ("signer-org", "Ký số hợp lệ bởi một tổ chức (mã số thuế)"),
+    "ban-sao-chung-thuc.pdf": (
+        "agency-seal",
+        "Bản sao có con dấu số của cơ quan: đạt yêu cầu bản sao chứng thực",
+    ),
+    "chung-thu-bi-thu-hoi.pdf": ("signer-revoked", "Chứng thư số đã bị thu hồi: không hợp lệ"),
+    "chung-thu-het-han.pdf": ("signer-expired", "Chứng thư số đã hết hạn: không hợp lệ"),
+    "khoa-yeu.pdf": ("signer-weak-rsa", "Khóa RSA 1024 bit: không hợp lệ"),
+}
+
+
+def write_demo_samples(folder: Path) -> list[Path]:
+    """Sample PDFs signed with the demo PKI in `folder`/mau, for people trying the demo's upload check."""
+    out = folder / "mau"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (signer, purpose) in DEMO_SAMPLES.items():
+        pdf = make_pdf(f"Motcua demo: {purpose}")
+        data = sign_pdf(pdf, folder, signer) if signer else pdf
+        (out / name).write_bytes(data)
+        written.append(out / name)
+    return written
+
+
+def call_in_running_loop(function: Callable[[], T]) -> T:
+    """Call `function` (sync code) from inside a running event loop, as under Playwright's sync API.
+
+    Runs in a fresh thread, so it works even when the caller's thread already has a loop (the browser tests
+    leave one in the main thread). The ORM there needs DJANGO_ALLOW_ASYNC_UNSAFE (as in the browser tests)
+    and gets a connection of its own, closed afterwards, so tests using it need `django_db(transaction=True)`.
+    """
+    from django.db import connections
+
+    async def inside() -> T:
+        try:
+            return function()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, inside()).result()

@@ -1,7 +1,8 @@
 """Signed components at submission (R-SIG-1, R-SIG-3, R-SIG-4) and the ban on asking for their paper (R-PROH-2).
 
 The files are signed with the demo PKI, whose root is in the trust store; the CRLs are in the revocation
-cache as if fetched, so nothing here goes to the network.
+cache as if fetched, so nothing here goes to the network — except the test of unreachable revocation
+servers, which uses the loopback PKI services (`pki_services`) with their CRL and OCSP switched off.
 """
 
 import pytest
@@ -69,22 +70,24 @@ def test_a_signature_from_a_ca_outside_the_trust_store_is_refused(signed_draft, 
     assert not signed_draft.files.exists()
 
 
+@pytest.mark.usefixtures("online_trust_store")
 def test_a_file_whose_revocation_could_not_be_checked_is_accepted_for_the_official_to_decide(
-    signed_draft, pki_dir, settings
+    signed_draft, pki_services, settings
 ):
-    """The CA's revocation server being down is not the applicant's fault: the file is kept, undecided."""
-    from motcua.signatures import revocation
-    from motcua.signatures.models import RevocationCacheEntry
+    """The CA's revocation server being down is not the applicant's fault: the file is kept, undecided.
 
-    RevocationCacheEntry.objects.all().delete()
-    revocation.clear_memory_cache()
-    settings.MOTCUA_REVOCATION_TIMEOUT = 1  # nothing listens at the demo PKI's URLs in this test
+    Signed with the PKI of the loopback services, whose CRL and OCSP servers are switched off (R-SIG-1)."""
+    settings.MOTCUA_REVOCATION_POLICY = "hard"
+    settings.MOTCUA_REVOCATION_TIMEOUT = 1
+    pki_services.set_mode("crl", "down")
+    pki_services.set_mode("ocsp", "down")
 
-    attached = add(signed_draft, "cam_ket", "cam-ket.pdf", signed(pki_dir))
+    attached = add(signed_draft, "cam_ket", "cam-ket.pdf", signed(pki_services.folder))
 
     verification = SignatureVerification.objects.get(stored_file=attached.stored_file)
     assert verification.verdict == "indeterminate"
     assert verification.parsed.reason == "revocation_unavailable"
+    assert pki_services.hits["crl"] and pki_services.hits["ocsp"]  # it did ask, and got no answer
 
 
 def test_a_certified_copy_needs_the_seal_of_an_organisation_not_a_personal_signature(signed_draft, pki_dir):

@@ -1,7 +1,7 @@
 """Revocation (R-SIG-1): CRL fetching, the cache until nextUpdate, and the hard/soft policy.
 
 The network is replaced by a function serving the demo PKI's CRLs (the OCSP responder "is down"), so these
-tests need no server; the loopback CRL/OCSP/TSA server is exercised in test_verify_services.py.
+tests need no server; the loopback CRL/OCSP/TSA server is exercised in test_verify_online.py.
 """
 
 import datetime as dt

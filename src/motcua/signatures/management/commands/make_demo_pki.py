@@ -36,6 +36,8 @@ class Command(BaseCommand):
                 )
                 % {"folder": folder}
             )
+            if not (folder / "mau").is_dir():
+                self._samples(folder)
             return
         demo = pki.build_demo_pki(base_url=base_url or settings.MOTCUA_PKI_BASE_URL)
         written = pki.write_demo_pki(demo, folder)
@@ -49,3 +51,12 @@ class Command(BaseCommand):
             _("Mật khẩu các tệp .p12: %(password)s. CRL và OCSP ghi trong chứng thư trỏ tới %(url)s.")
             % {"password": pki.P12_PASSWORD, "url": demo.base_url}
         )
+        self._samples(folder)
+
+    def _samples(self, folder: Path) -> None:
+        from motcua.signatures.testing import DEMO_SAMPLES, write_demo_samples
+
+        write_demo_samples(folder)
+        self.stdout.write(_("Tệp PDF mẫu để thử tải lên (trong %(folder)s):") % {"folder": folder / "mau"})
+        for name, (_signer, purpose) in DEMO_SAMPLES.items():
+            self.stdout.write(f"  {name}: {purpose}")

@@ -247,7 +247,9 @@ def signing_key_deactivate(*, key: AgencySigningKey, actor: User | None) -> Agen
     if not may_manage_keys(actor=actor, agency=key.agency):
         raise _forbidden(key.agency)
     with transaction.atomic():
-        locked = AgencySigningKey.objects.select_for_update().select_related("agency").get(pk=key.pk)
+        locked = (
+            AgencySigningKey.objects.select_for_update(of=("self",)).select_related("agency").get(pk=key.pk)
+        )
         if not locked.active:
             return locked
         locked.active = False
@@ -347,7 +349,7 @@ def document_revoke(*, document: IssuedDocument, official: User, reason: str, gr
         raise IssuingError(problems)
     with transaction.atomic():
         locked = (
-            IssuedDocument.objects.select_for_update()
+            IssuedDocument.objects.select_for_update(of=("self",))
             .select_related("dossier__applicant", "agency")
             .get(pk=document.pk)
         )
@@ -429,7 +431,11 @@ def receipts_seal_unsealed(*, agency: Agency, actor: User | None) -> tuple[int, 
     for decision_id in list(unsealed_receipts(agency=agency).values_list("pk", flat=True)[:RECEIPTS_PER_RUN]):
         try:
             with transaction.atomic():
-                decision = Decision.objects.select_for_update().select_related("dossier").get(pk=decision_id)
+                decision = (
+                    Decision.objects.select_for_update(of=("self",))
+                    .select_related("dossier")
+                    .get(pk=decision_id)
+                )
                 if IssuedDocument.objects.filter(
                     decision=decision, kind=IssuedDocument.Kind.RECEIPT
                 ).exists():

@@ -49,7 +49,6 @@ def sealed(monkeypatch):
 # -- real keys (the demo PKI) for the tests that check the signatures ---------------------------------------
 
 
-
 @pytest.fixture
 def signing_keys(agency, receptionist, pki_dir, seal_key, seal_password):
     """`agency` has its seal and `receptionist` a personal key there (the demo PKI's official certificate)."""

@@ -236,23 +236,32 @@ def _store_upload(
     )
     if messages:
         raise DossierError([Problem(field, "file_rejected", message) for message in messages])
-    report = None
-    if content_type != signatures.CMS and signatures.needs_verification(
-        component=component, path=blob.path, content_type=content_type
-    ):
-        # Verified now, outside any transaction (revocation look-ups go over the network), and refused at
-        # once when a required signature is invalid (R-SIG-1). A missing one is refused here too unless a
-        # detached signature (.p7s) may still come for this component; the submission check sees to that.
-        report = signatures.file_report(path=blob.path, content_type=content_type)
-        missing_allowed = "p7s" in component.accepted_formats and report.verdict == Verdict.NONE
-        messages = (
-            []
-            if missing_allowed
-            else signatures.requirement_problems(component=component, report=report, name=name)
-        )
-        if messages:
-            raise DossierError([Problem(field, "signature_rejected", message) for message in messages])
+    report = _signature_report(component=component, path=blob.path, content_type=content_type, name=name)
     return _CheckedUpload(component, name, blob.sha256, blob.size, content_type, report)
+
+
+def _signature_report(*, component: Component, path, content_type: str, name: str) -> Report | None:
+    """Verify a file's signatures if it has or needs any; DossierError when the component's requirement fails.
+
+    Verified now, outside any transaction (revocation look-ups go over the network), and refused at once
+    when a required signature is invalid (R-SIG-1). A missing one is refused here too unless a detached
+    signature (.p7s) may still come for this component; the submission check sees to that.
+    """
+    if content_type == signatures.CMS or not signatures.needs_verification(
+        component=component, path=path, content_type=content_type
+    ):
+        return None
+    report = signatures.file_report(path=path, content_type=content_type)
+    missing_allowed = "p7s" in component.accepted_formats and report.verdict == Verdict.NONE
+    messages = (
+        []
+        if missing_allowed
+        else signatures.requirement_problems(component=component, report=report, name=name)
+    )
+    if messages:
+        field = f"component.{component.code}"
+        raise DossierError([Problem(field, "signature_rejected", message) for message in messages])
+    return report
 
 
 def _attach(dossier: Dossier, upload: _CheckedUpload) -> DossierFile:
@@ -309,6 +318,14 @@ def dossier_file_reuse(
     field = f"component.{component.code}"
     if messages:
         raise DossierError([Problem(field, "file_rejected", message) for message in messages])
+    # Verified like an upload: the applicant sees the verdict at once, and a file that does not meet the
+    # component's signature requirement is refused with the reason (R-SIG-1).
+    report = _signature_report(
+        component=component,
+        path=storage.blob_path(stored_file.sha256),
+        content_type=stored_file.content_type,
+        name=original_name,
+    )
     with transaction.atomic():
         locked = _lock_draft(dossier, field)
         if DossierFile.objects.filter(dossier=locked, component=component, stored_file=stored_file).exists():
@@ -321,6 +338,8 @@ def dossier_file_reuse(
                     )
                 ]
             )
+        if report is not None:
+            signatures.verification_record(stored_file=stored_file, report=report, requested_by=applicant)
         return DossierFile.objects.create(
             dossier=locked, component=component, stored_file=stored_file, original_name=original_name[:255]
         )

@@ -178,3 +178,35 @@ def test_paper_may_still_be_asked_for_a_component_that_was_not_signed(signed_dra
     )
     dossier.refresh_from_db()
     assert dossier.status == "supplement_requested"
+
+
+def stored(data: bytes):
+    from motcua.dossiers import storage
+    from motcua.dossiers.models import StoredFile
+
+    blob = storage.store_chunks([data], max_bytes=len(data) + 1)
+    return StoredFile.objects.get_or_create(
+        sha256=blob.sha256, defaults={"size": blob.size, "content_type": "application/pdf"}
+    )[0]
+
+
+def test_a_file_reused_from_the_account_is_verified_like_an_upload(signed_draft, pki_dir):
+    """R-SIG-1, R-SIG-3: a certified copy attached with "Dùng bản sao này" shows its verdict at once, and
+    a file that does not meet the component's requirement is refused with the reason, as an upload is."""
+    from motcua.dossiers.services import dossier_file_reuse
+
+    def reuse(code, data, name):
+        return dossier_file_reuse(
+            dossier=signed_draft, applicant=signed_draft.applicant, component_code=code,
+            stored_file=stored(data), original_name=name,
+        )  # fmt: skip
+
+    attached = reuse("ban_sao", signed(pki_dir, "signer-org", "Bản sao"), "ban-sao.pdf")
+
+    verification = SignatureVerification.objects.get(stored_file=attached.stored_file)
+    assert verification.verdict == "valid"
+    assert verification.requested_by == signed_draft.applicant
+    with pytest.raises(DossierError) as error:
+        reuse("ban_sao", testing.make_pdf("Chưa chứng thực"), "khong-ky.pdf")
+    assert "bản sao điện tử có chứng thực" in error.value.problems[0].message
+    assert signed_draft.files.count() == 1

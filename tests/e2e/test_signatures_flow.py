@@ -224,7 +224,8 @@ def test_signed_component_is_verified_and_the_receipt_and_result_are_sealed(
 
     # A byte changed inside what was sealed: not the issued document.
     changed = bytearray(issued)
-    at = issued.index(b"stream", issued.index(b"/Contents")) + 20  # inside a stream of the first page's revision
+    # inside a stream of the first page's revision
+    at = issued.index(b"stream", issued.index(b"/Contents")) + 20
     changed[at] ^= 0x01
     tampered = tmp_path / "ket-qua-sua.pdf"
     tampered.write_bytes(bytes(changed))

@@ -93,3 +93,17 @@ def test_the_api_gives_the_verdict_of_each_signed_file(client, submitted):
     assert by_component["cam_ket"]["signature"]["verdict"] == "valid"
     assert by_component["cam_ket"]["signature"]["signatures"][0]["signer_id"] == "CCCD:001090012345"
     assert by_component["don"]["signature"] is None
+
+
+def test_the_signature_reports_stay_on_the_page_after_acceptance(client, receptionist, submitted):
+    """R-SIG-3: the specialist and the leader who decide later see the same reports as the receptionist."""
+    from motcua.workflow.services import accept
+
+    accept(dossier=submitted, official=receptionist)
+    client.force_login(receptionist)
+
+    page = client.get(reverse("backoffice:dossier_check", args=[submitted.public_id])).content.decode()
+
+    start = page.index('id="chu-ky-so"')
+    panel = page[start : page.index("</section>", start)]
+    assert "Nguyễn Văn An" in panel and "CCCD:001090012345" in panel

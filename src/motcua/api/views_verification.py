@@ -40,6 +40,9 @@ class IssuedDocumentSerializer(serializers.Serializer):
     leader_signed = serializers.BooleanField(help_text="A leader signed it personally besides the seal.")
     revoked = serializers.BooleanField(help_text="Revoked documents stay on record (R-RES-2).")
     revoked_at = serializers.DateTimeField(allow_null=True)
+    revoked_ground = serializers.CharField(
+        help_text="The public ground of a revocation, in the reader's language; empty if not revoked."
+    )
     sha256 = serializers.CharField(help_text="SHA-256 of the document as issued, hex.")
 
 

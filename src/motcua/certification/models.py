@@ -14,6 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def register_number(number: int, year: int) -> str:
+    return f"{number}/{year}/SCT-BS"
+
+
 class CertificationSequence(models.Model):
     """The last certification number of an agency in a year, taken under a row lock (like R-CODE-2)."""
 
@@ -92,7 +96,7 @@ class CertifiedCopy(models.Model):
     @property
     def register_number(self) -> str:
         """ "12/2026/SCT-BS": the number in the agency's register of the year (book volume = year)."""
-        return f"{self.number}/{self.year}/SCT-BS"
+        return register_number(self.number, self.year)
 
     @property
     def file_name(self) -> str:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,7 +37,7 @@ from motcua.certification.capture import (
     stamp,
     store_scans,
 )
-from motcua.certification.models import Capture, CertificationSequence, CertifiedCopy
+from motcua.certification.models import Capture, CertificationSequence, CertifiedCopy, register_number
 from motcua.certification.statement import Statement, register_line, statement_pdf
 from motcua.dossiers import storage
 from motcua.dossiers.checks import Problem
@@ -46,6 +47,8 @@ from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import citizen_by_id_number
 from motcua.identity.services import citizen_create_at_counter
 from motcua.notifications.services import notify
+from motcua.signatures.issuing import document_issue
+from motcua.signatures.models import IssuedDocument
 from motcua.signatures.sealing import SealingError, seal_pdf
 from motcua.workflow import services as workflow
 from motcua.workflow.services import WorkflowError, roles_at
@@ -75,6 +78,9 @@ def certification_due(received_at: dt.datetime, calendar: WorkCalendar) -> dt.da
     official = calendar.next_working_moment(received_at)
     late = timezone.localtime(official).time() > SAME_DAY_CUTOFF
     return calendar.add_working_days(official, 1 if late else 0)
+
+
+T = TypeVar("T")
 
 
 def _seal(pdf: bytes, *, agency: Agency, purpose: str, official: User) -> bytes:
@@ -256,7 +262,19 @@ def certified_copy_issue(
             issued_at=issued_at,
         )
         unsigned = append_pdf(marked, statement_pdf(statement))
-        signed = _signed(unsigned, agency=agency, official=official, purpose="certified_copy")
+        # Signed by the official, sealed by the agency and entered in the register of issued documents, so
+        # anyone holding the copy can check it at /xac-thuc/ or by the QR code of its seal (R-RES-3).
+        issued = _signed(
+            lambda: document_issue(
+                kind=IssuedDocument.Kind.CERTIFIED_COPY,
+                agency=agency,
+                render=lambda _token: unsigned,
+                official=official,
+                document_code=register_number(number, year),
+                leader_name=official.display_name,
+                personal_signer=official,
+            )
+        )
         copy = CertifiedCopy.objects.create(
             agency=agency,
             year=year,
@@ -270,7 +288,7 @@ def certified_copy_issue(
             document_number=original.number,
             original_pages=original.pages,
             captured_file=_store(captured_pdf),
-            copy_file=_store(signed),
+            copy_file=issued.stored_file,
             sources=[scan.as_source() for scan in captured],
             received_at=received_at,
             due_at=due_at,
@@ -316,11 +334,11 @@ def _place(agency: Agency) -> str:
     return agency_place(agency) or agency.name
 
 
-def _signed(pdf: bytes, *, agency: Agency, official: User, purpose: str) -> bytes:
-    """Sign and seal, or SealingFailed with the reason in Vietnamese (the caller's transaction rolls back)."""
+def _signed(sign: Callable[[], T]) -> T:
+    """Run a signing step, or SealingFailed with the reason in Vietnamese (the caller's transaction rolls back)."""
     nothing_kept = _("Chưa có gì được ghi nhận và số chứng thực (nếu có) chưa bị sử dụng.")
     try:
-        return _seal(pdf, agency=agency, purpose=purpose, official=official)
+        return sign()
     except Exception as error:  # any failure of the signing machinery: nothing is kept
         failure = error
     # A SealingError (no key, expired key, TSA down) already says what to do, in Vietnamese. Any other
@@ -435,12 +453,8 @@ def counter_intake(
     sources: dict[str, tuple[list[Scan], int]] = {}
     for code, found in captured.items():
         pdf = assemble(found)
-        signed = _signed(
-            pdf,
-            agency=agency,
-            official=official,
-            purpose=_("Số hóa tại quầy: %(name)s") % {"name": components[code].name},
-        )
+        purpose = _("Số hóa tại quầy: %(name)s") % {"name": components[code].name}
+        signed = _signed(partial(_seal, pdf, agency=agency, purpose=purpose, official=official))
         files.append((code, f"{code}-so-hoa.pdf", [signed]))
         sources[code] = (found, page_count(pdf))
     try:

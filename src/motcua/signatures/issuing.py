@@ -281,16 +281,19 @@ def document_issue(
     result=None,
     document_code: str = "",
     leader_name: str = "",
+    personal_signer: User | None = None,
 ) -> IssuedDocument:
     """Seal the PDF `render(token)` makes, store it and enter it in the register; SealingError on failure.
 
     `render` gets the verification token, so the document can print the QR code of its own verification
-    page (R-FORM-3). Call inside the transition's transaction: a failure leaves nothing behind but a blob.
+    page (R-FORM-3). `personal_signer`: an official who signs it personally first (the one who certified a
+    copy, R-CERT-1), under the seal. Call inside the transition's transaction: a failure leaves nothing behind
+    but a blob.
     """
     from motcua.signatures.sealing import active_key
 
     token = new_token()
-    sealed = seal_pdf(render(token), agency=agency, purpose=kind, token=token)
+    sealed = seal_pdf(render(token), agency=agency, purpose=kind, token=token, leader=personal_signer)
     blob = storage.store_chunks([sealed], max_bytes=len(sealed))
     stored, _created = StoredFile.objects.get_or_create(
         sha256=blob.sha256, defaults={"size": blob.size, "content_type": "application/pdf"}

@@ -32,17 +32,21 @@ def scan_image(fmt: str = "PNG", size: tuple[int, int] = (400, 560)) -> bytes:
 
 
 @pytest.fixture
-def sealed(monkeypatch):
-    """Record what was sent to sealing; return the PDF unchanged (sealing itself is tested with it)."""
-    from motcua.certification import services
+def sealed(monkeypatch, signing_keys):
+    """Real keys for `agency` and `receptionist`; records each document sent to sealing, then seals it."""
+    from motcua.signatures import issuing, sealing
 
     calls: list[dict] = []
+    real = sealing.seal_pdf
 
-    def fake_seal(pdf: bytes, *, agency, purpose: str, official) -> bytes:
-        calls.append({"agency": agency, "purpose": purpose, "official": official})
-        return pdf
+    def recording(pdf: bytes, *, agency, purpose: str, leader=None, token: str = "") -> bytes:
+        calls.append({"agency": agency, "purpose": purpose, "official": leader})
+        return real(pdf, agency=agency, purpose=purpose, leader=leader, token=token)
 
-    monkeypatch.setattr(services, "_seal", fake_seal)
+    from motcua.certification import services
+
+    monkeypatch.setattr(services, "seal_pdf", recording)
+    monkeypatch.setattr(issuing, "seal_pdf", recording)
     return calls
 
 
@@ -61,3 +65,20 @@ def signing_keys(agency, receptionist, pki_dir, seal_key, seal_password):
         password_env=seal_password,
     )
     return seal_key, personal
+
+
+@pytest.fixture
+def give_key(pki_dir, seal_password):
+    """give_key(agency, holder=None): install the demo seal (no holder) or a personal key at `agency`."""
+    from motcua.signatures.issuing import signing_key_install
+
+    def install(agency, holder=None):
+        name = "official-leader" if holder is not None else "agency-seal"
+        return signing_key_install(
+            agency=agency,
+            holder=holder,
+            p12=(pki_dir / f"{name}.p12").read_bytes(),
+            password_env=seal_password,
+        )
+
+    return install

@@ -114,8 +114,10 @@ def test_images_become_one_page_each_in_order(agency, receptionist, sealed):
 
 
 def test_register_numbers_follow_on_per_agency_and_year(
-    agency, other_agency, receptionist, other_receptionist, sealed
+    agency, other_agency, receptionist, other_receptionist, sealed, give_key
 ):
+    give_key(other_agency)
+    give_key(other_agency, other_receptionist)
     first = issue(receptionist, agency, THREE_PAGES)
     second = issue(receptionist, agency, THREE_PAGES)
     elsewhere = issue(other_receptionist, other_agency, THREE_PAGES)
@@ -143,7 +145,9 @@ def test_applicant_with_an_account_is_named_from_it_and_notified(agency, recepti
 
 
 @pytest.mark.parametrize("roles", [[OfficialRole.Role.SPECIALIST], []])
-def test_only_one_stop_officials_and_leaders_of_the_agency_certify(agency, other_agency, sealed, roles):
+def test_only_one_stop_officials_and_leaders_of_the_agency_certify(
+    agency, other_agency, sealed, roles, give_key
+):
     official = OfficialFactory(agency=agency, roles=roles)
     stranger = OfficialFactory(agency=other_agency)
     for who in (official, stranger):
@@ -152,6 +156,7 @@ def test_only_one_stop_officials_and_leaders_of_the_agency_certify(agency, other
         assert caught.value.problems[0].code == "forbidden"
     assert not CertifiedCopy.objects.exists()
     leader = OfficialFactory(agency=agency, roles=[OfficialRole.Role.LEADER])
+    give_key(agency, leader)
     assert issue(leader, agency, THREE_PAGES).number == 1
 
 
@@ -196,17 +201,17 @@ def test_a_missing_page_is_caught_before_anything_is_signed_R_CERT_2(agency, rec
     assert sealed == []
 
 
-def test_failed_seal_consumes_no_number_and_leaves_no_entry(agency, receptionist, monkeypatch):
-    def broken(pdf, **kwargs):
+def test_failed_seal_consumes_no_number_and_leaves_no_entry(agency, receptionist, monkeypatch, signing_keys):
+    def broken(**kwargs):
         raise RuntimeError("token not present")
 
-    monkeypatch.setattr(services, "_seal", broken)
+    real = services.document_issue
+    monkeypatch.setattr(services, "document_issue", broken)
     with pytest.raises(SealingFailed) as caught:
         issue(receptionist, agency, THREE_PAGES)
     assert "Chưa có gì được ghi nhận" in caught.value.problems[0].message
     assert not CertifiedCopy.objects.exists()
     assert not AuditEvent.objects.filter(action="certified_copy.issued").exists()
 
-    monkeypatch.undo()
-    monkeypatch.setattr(services, "_seal", lambda pdf, **kwargs: pdf)
+    monkeypatch.setattr(services, "document_issue", real)
     assert issue(receptionist, agency, THREE_PAGES).number == 1  # the number was given back

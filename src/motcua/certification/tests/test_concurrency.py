@@ -21,21 +21,26 @@ postgres_only = pytest.mark.skipif(
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_certifications_get_gap_free_register_numbers_R_CERT_1(agency, monkeypatch):
+def test_concurrent_certifications_get_gap_free_register_numbers_R_CERT_1(agency, monkeypatch, give_key):
     """R-CERT-1: the register's numbers have no gaps or duplicates, even when some seals fail meanwhile."""
     failures = {3, 7}
     calls = iter(range(1000))
     lock = threading.Lock()
 
-    def seal(pdf: bytes, **kwargs) -> bytes:
+    real = services.document_issue
+
+    def seal(**kwargs):
         with lock:
             n = next(calls)
         if n in failures:
             raise RuntimeError("token busy")
-        return pdf
+        return real(**kwargs)
 
-    monkeypatch.setattr(services, "_seal", seal)
+    monkeypatch.setattr(services, "document_issue", seal)
+    give_key(agency)
     officials = [OfficialFactory(agency=agency) for _ in range(4)]
+    for official in officials:
+        give_key(agency, official)
     start = threading.Barrier(len(officials))
     errors: list[BaseException] = []
 

@@ -59,6 +59,26 @@ def test_certified_copy_is_signed_by_the_official_and_sealed_by_the_agency_R_CER
     assert "Chứng thực bản sao đúng với bản chính" in text and copy.register_number.split("/")[0] in text
 
 
+def test_anyone_holding_the_copy_can_check_it_was_certified_and_by_whom_R_RES_3(
+    agency, receptionist, signing_keys, client
+):
+    """The copy is in the register of issued documents: the public page finds it by its bytes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    copy = issue(receptionist, agency, THREE_PAGES)
+    data = storage.blob_path(copy.copy_file.sha256).read_bytes()
+
+    response = client.post(
+        reverse("portal:verify"), {"tep": SimpleUploadedFile("ban-sao.pdf", data, "application/pdf")}
+    )
+
+    text = response.content.decode()
+    assert 'data-outcome="match"' in text
+    assert agency.name in text and copy.register_number in text
+    assert copy.applicant_name not in text and copy.applicant_id_number not in text  # no personal data
+
+
 def test_capture_at_the_counter_is_signed_by_the_official_who_made_it_R_CERT_2(
     agency, receptionist, procedure, signing_keys, demo_pki
 ):

@@ -109,7 +109,9 @@ def test_a_revoked_result_is_still_found_and_marked_revoked_R_RES_2(issued, clie
         assert "đã bị thu hồi" in text and issued.dossier_code in text
     api = client.get(f"/api/v1/verification/{issued.token}/").json()
     assert api["document"]["revoked"] is True
-    assert api["document"]["revoked_ground"] and "Cấp nhầm" not in str(api)  # the ground, not the private reason
+    assert api["document"]["revoked_ground"] and "Cấp nhầm" not in str(
+        api
+    )  # the ground, not the private reason
 
 
 def test_no_file_chosen_is_a_clear_error_not_a_crash(db, client):

@@ -223,22 +223,18 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     assert agency is not None and procedure is not None
     applicant = citizen_by_id_number(citizen_id=citizen_id)
     if post.get("step") != "2":
-        return _intake_page(request, agency, procedure, citizen_id, applicant, [], QueryDict())
+        return _intake_page(request, agency, procedure, Person(citizen_id), applicant, [], QueryDict())
     key = post.get("submission_key", "")
-    prefill = draft_prefill(procedure=procedure, applicant=applicant) if applicant else {}
+    person = _person(citizen_id, post)
     try:
         intake = services.counter_intake(
             official=request.user,
             agency=agency,
-            person=Person(
-                citizen_id=citizen_id,
-                full_name=post.get("person.full_name", ""),
-                date_of_birth=_date(post.get("person.date_of_birth", "")),
-                phone=post.get("person.phone", ""),
-                email=post.get("person.email", ""),
-            ),
+            person=person,
             procedure=procedure,
-            form_data=forms.data_from_post(procedure.eform_schema, post, prefilled=prefill),
+            form_data=forms.data_from_post(
+                procedure.eform_schema, post, prefilled=_prefilled(procedure, applicant, person)[1]
+            ),
             scans={
                 c.code: _scans(request.FILES.getlist(f"component.{c.code}"))
                 for c in procedure.components.all()
@@ -248,9 +244,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
             accept_now=post.get("accept_now") == "1",
         )
     except CertificationError as error:
-        return _intake_page(
-            request, agency, procedure, citizen_id, applicant, error.problems, post, status=400
-        )
+        return _intake_page(request, agency, procedure, person, applicant, error.problems, post, status=400)
     dossier = intake.acknowledgement.dossier
     if intake.accepted:
         text = _("Đã tiếp nhận hồ sơ, mã hồ sơ %(code)s.") % {"code": dossier.code}
@@ -264,11 +258,37 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     return redirect("backoffice:dossier_check", public_id=dossier.public_id)
 
 
+def _person(citizen_id: str, post: QueryDict) -> Person:
+    typed_date = post.get("person.date_of_birth", "")
+    date_of_birth = _date(typed_date)
+    return Person(
+        citizen_id=citizen_id,
+        full_name=post.get("person.full_name", ""),
+        date_of_birth=date_of_birth,
+        phone=post.get("person.phone", ""),
+        email=post.get("person.email", ""),
+        date_of_birth_typed="" if date_of_birth else typed_date,
+    )
+
+
+def _prefilled(
+    procedure: Procedure, applicant: User | None, person: Person
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The e-form values not typed in the e-form, and their fields (key -> source): an account's details
+    (R-ONCE-1), or for a new person every field the person's details above fill, even while blank."""
+    if applicant is not None:
+        values = draft_prefill(procedure=procedure, applicant=applicant)
+        return values, dict.fromkeys(values, "identity")
+    return services.person_prefill(procedure, person), dict.fromkeys(
+        services.person_fields(procedure), "person"
+    )
+
+
 def _intake_page(
     request: HttpRequest,
     agency: Agency,
     procedure: Procedure,
-    citizen_id: str,
+    person: Person,
     applicant: User | None,
     problems: list[Problem],
     posted: QueryDict,
@@ -278,14 +298,9 @@ def _intake_page(
     for problem in problems:
         if problem.field.startswith("form."):
             form_errors.setdefault(problem.field.removeprefix("form."), []).append(problem.message)
-    prefill = draft_prefill(procedure=procedure, applicant=applicant) if applicant else {}
-    data = forms.data_from_post(procedure.eform_schema, posted, prefilled=prefill) if posted else {}
-    fields = forms.bind(
-        procedure.eform_schema,
-        {**data, **prefill},
-        errors=form_errors,
-        prefilled=dict.fromkeys(prefill, "identity"),
-    )
+    values, prefilled = _prefilled(procedure, applicant, person)
+    data = forms.data_from_post(procedure.eform_schema, posted, prefilled=prefilled) if posted else {}
+    fields = forms.bind(procedure.eform_schema, {**data, **values}, errors=form_errors, prefilled=prefilled)
     errors, summary = _summary(problems)
     known = forms.anchors(fields)
     for item, problem in zip(summary, problems, strict=True):
@@ -297,7 +312,7 @@ def _intake_page(
         {
             "agency": agency,
             "procedure": procedure,
-            "citizen_id": citizen_id,
+            "citizen_id": person.citizen_id,
             "applicant": applicant,
             "fields": fields,
             "components": list(procedure.components.all()),

@@ -42,7 +42,13 @@ from motcua.certification.statement import Statement, register_line, statement_p
 from motcua.dossiers import storage
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.models import StoredFile
-from motcua.dossiers.services import Acknowledgement, DossierError, submission_create
+from motcua.dossiers.services import (
+    Acknowledgement,
+    DossierError,
+    draft_prefill,
+    prefill_sources,
+    submission_create,
+)
 from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import citizen_by_id_number
 from motcua.identity.services import citizen_create_at_counter
@@ -365,6 +371,37 @@ class Person:
     date_of_birth: dt.date | None = None
     phone: str = ""
     email: str = ""
+    date_of_birth_typed: str = (
+        ""  # what was typed when it could not be read as a date (reported, not dropped)
+    )
+
+
+# What a new person's details at the counter give an account, so also the e-form fields filled from them.
+PERSON_DETAILS = frozenset({"citizen_id", "full_name", "date_of_birth", "phone", "email"})
+
+
+def person_fields(procedure: Procedure) -> dict[str, str]:
+    """The e-form fields a new person's details fill (key -> detail), through the account prefill mapping.
+
+    At the counter the official types these once, as the person's details; the e-form shows them read-only.
+    """
+    return {
+        key: attribute
+        for key, attribute in prefill_sources(procedure.eform_schema).items()
+        if attribute in PERSON_DETAILS
+    }
+
+
+def person_prefill(procedure: Procedure, person: Person) -> dict[str, Any]:
+    """The values those fields get from `person`: the prefill of the account that will be made from them."""
+    account = User(
+        citizen_id=person.citizen_id,
+        full_name=" ".join(person.full_name.split()),
+        date_of_birth=person.date_of_birth,
+        phone=person.phone.strip(),
+        email=person.email.strip(),
+    )
+    return draft_prefill(procedure=procedure, applicant=account)
 
 
 def _applicant_or_problems(person: Person, problems: list[Problem]) -> User | None:
@@ -387,7 +424,25 @@ def _applicant_or_problems(person: Person, problems: list[Problem]) -> User | No
                 ),
             )
         )
+    if applicant is None and person.date_of_birth is None and person.date_of_birth_typed.strip():
+        problems.append(
+            Problem(
+                "person.date_of_birth",
+                "invalid",
+                _("Ngày sinh “%(typed)s” không đúng: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/09/1990.")
+                % {"typed": person.date_of_birth_typed.strip()[:20]},
+            )
+        )
     return applicant
+
+
+def _as_person_problem(problem: Problem, details: dict[str, str]) -> Problem:
+    """An e-form problem on a field filled from the new person's details belongs to that detail: the
+    official corrects it there (the e-form shows it read-only)."""
+    key = problem.field.removeprefix("form.").split(".")[0]
+    if not problem.field.startswith("form.") or key not in details:
+        return problem
+    return Problem(f"person.{details[key]}", problem.code, problem.message)
 
 
 @dataclass(frozen=True)
@@ -417,6 +472,9 @@ def counter_intake(
     dossiers.services.submission_create like any online one (received now); `accept_now` has the official
     accept it at once. Who captured what is recorded. CertificationError lists every problem at once;
     nothing is kept.
+
+    For a new person, the e-form fields filled from an account (person_fields) take the person's details,
+    as an online applicant's take their account's (R-ONCE-1): `form_data` values for them are ignored.
     """
     if not roles_at(official, agency.pk) & INTAKE_ROLES:
         raise _forbidden(agency, _("tiếp nhận hồ sơ"))
@@ -431,6 +489,8 @@ def counter_intake(
             )
         )
     applicant = _applicant_or_problems(person, problems)
+    details = person_fields(procedure) if applicant is None else {}
+    form_data = {key: value for key, value in form_data.items() if key not in details}
     components = {c.code: c for c in procedure.components.all()}
     captured: dict[str, list[Scan]] = {}
     for code, given in scans.items():
@@ -526,6 +586,6 @@ def counter_intake(
             ]
         ) from error
     except (DossierError, WorkflowError) as error:
-        raise CertificationError(error.problems) from error
+        raise CertificationError([_as_person_problem(p, details) for p in error.problems]) from error
     ack.dossier.refresh_from_db()
     return Intake(acknowledgement=ack, captures=captures, account_created=created, accepted=accepted)

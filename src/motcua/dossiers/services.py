@@ -71,15 +71,23 @@ def _not_editable() -> DossierError:
     )
 
 
-def _prefill_values(schema: dict, applicant: User) -> dict[str, Any]:
-    values = {}
+def prefill_sources(schema: dict) -> dict[str, str]:
+    """Top-level e-form key -> the account attribute it is filled from ("prefill": "identity.<attribute>")."""
+    sources = {}
     for field in schema.get("fields", []):
         source = field.get("prefill", "")
-        if source.startswith("identity."):
-            attribute = source.removeprefix("identity.")
-            value = getattr(applicant, attribute, None) if attribute in IDENTITY_PREFILL else None
-            if value:
-                values[field["key"]] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        attribute = source.removeprefix("identity.") if isinstance(source, str) else ""
+        if source != attribute and attribute in IDENTITY_PREFILL and field.get("key"):
+            sources[field["key"]] = attribute
+    return sources
+
+
+def _prefill_values(schema: dict, applicant: User) -> dict[str, Any]:
+    values = {}
+    for key, attribute in prefill_sources(schema).items():
+        value = getattr(applicant, attribute, None)
+        if value:
+            values[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return values
 
 

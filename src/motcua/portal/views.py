@@ -56,7 +56,7 @@ from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
 from motcua.portal import forms
 from motcua.ratelimit import client_address
-from motcua.signatures.selectors import with_signatures
+from motcua.signatures.selectors import revoked_documents_of, with_signatures
 from motcua.workflow.models import Decision, ResultDocument
 from motcua.workflow.selectors import (
     decisions_for_applicant,
@@ -565,6 +565,13 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     answers = eform.validate_form(schema, dossier.form_data).cleaned if editing else dossier.form_data
     decisions = decisions_for_applicant(dossier=dossier)
     apology = next((d for d in reversed(decisions) if d.kind == Decision.Kind.APOLOGY), None)
+    receipt = receipt_for_applicant(dossier=dossier)
+    # A revoked result or receipt stays downloadable, marked as revoked beside its link (R-RES-2).
+    revoked = revoked_documents_of(dossier=dossier) if not dossier.is_draft else []
+    results = [
+        (result, next((d for d in revoked if d.result_id == result.pk), None))
+        for result in results_for_applicant(dossier=dossier)
+    ]
     return render(
         request,
         "portal/dossier_detail.html",
@@ -575,9 +582,10 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "timeline": dossier_timeline(dossier=dossier),
             "decisions": decisions[::-1],  # the newest first: what matters now is on top
             "supplement": open_supplement_request(dossier=dossier),
-            "receipt": receipt_for_applicant(dossier=dossier),
+            "receipt": receipt,
+            "receipt_revoked": next((d for d in revoked if receipt and d.decision_id == receipt.pk), None),
             "apology": apology,
-            "results": list(results_for_applicant(dossier=dossier)),
+            "results": results,  # (result, its revocation or None)
             "can_withdraw": dossier.status in WITHDRAWABLE,
             # Waiting for a (re)check the appointment is not known yet: acceptance computes it afresh (R-SUP-5).
             "shows_appointment": dossier.status in APPOINTMENT_STATUSES,

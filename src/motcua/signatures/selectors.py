@@ -200,3 +200,12 @@ def issued_documents_of(*, dossier) -> list[IssuedDocument]:
         .select_related("revoked_by", "result", "decision")
         .order_by("issued_at", "id")
     )
+
+
+def revoked_documents_of(*, dossier) -> list[IssuedDocument]:
+    """The documents issued for a dossier and since revoked (R-RES-2), newest revocation first."""
+    return list(
+        IssuedDocument.objects.filter(dossier=dossier, revoked_at__isnull=False).order_by(
+            "-revoked_at", "-id"
+        )
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -134,3 +135,61 @@ def test_a_new_person_needs_a_valid_citizen_id_and_a_name(agency, receptionist, 
     with pytest.raises(CertificationError) as caught:
         intake(receptionist, agency, procedure, Person(citizen_id="001085004321"))
     assert [p.field for p in caught.value.problems] == ["person.full_name"]
+
+
+BIRTH_DATE_FIELD = {
+    "key": "ngay_sinh",
+    "type": "date",
+    "label": "Ngày sinh",
+    "required": True,
+    "prefill": "identity.date_of_birth",
+}
+
+
+def with_birth_date_field(procedure):
+    procedure.eform_schema = {"fields": [*procedure.eform_schema["fields"], BIRTH_DATE_FIELD]}
+    procedure.save()
+    return procedure
+
+
+def test_a_new_persons_details_fill_the_eform_fields_an_account_would_R_ONCE_1(
+    agency, receptionist, procedure, sealed
+):
+    """What the official typed as the person's details is what the e-form carries; an e-form copy of them
+    sent anyway is not used (the page shows those fields read-only)."""
+    person = Person(
+        citizen_id="001085004321", full_name="  Phạm   Thị Dung ", date_of_birth=dt.date(1985, 3, 4)
+    )
+    result = counter_intake(
+        official=receptionist,
+        agency=agency,
+        person=person,
+        procedure=with_birth_date_field(procedure),
+        form_data={"ho_ten": "Tên khác", "ngay_sinh": "2000-01-01", "dien_thoai": "0987654321"},
+        scans={"don": [("don.pdf", [scan_pdf("DON")])]},
+        submission_key=uuid.uuid4().hex,
+    )
+
+    data = result.acknowledgement.dossier.form_data
+    assert (data["ho_ten"], data["so_dinh_danh"], data["ngay_sinh"]) == (
+        "Phạm Thị Dung",
+        "001085004321",
+        "1985-03-04",
+    )
+    assert data["dien_thoai"] == "0987654321"  # not a person's detail: typed in the e-form
+
+
+def test_eform_problems_of_fields_filled_from_a_new_person_point_to_the_persons_details(
+    agency, receptionist, procedure, sealed
+):
+    with_birth_date_field(procedure)
+    with pytest.raises(CertificationError) as caught:
+        intake(receptionist, agency, procedure, NEW_PERSON)  # no date of birth, the e-form needs one
+    assert [p.field for p in caught.value.problems] == ["person.date_of_birth"]
+    assert not User.objects.filter(citizen_id="001085004321").exists()
+
+    unreadable = Person(citizen_id="001085004321", full_name="Phạm Thị Dung", date_of_birth_typed="31/02/85")
+    with pytest.raises(CertificationError) as caught:
+        intake(receptionist, agency, procedure, unreadable)
+    (problem,) = caught.value.problems
+    assert problem.field == "person.date_of_birth" and "“31/02/85”" in problem.message

@@ -181,3 +181,60 @@ def test_counter_intake_errors_come_back_on_the_form(client, receptionist, agenc
     body = response.content.decode()
     assert response.status_code == 400 and "hãy nhập họ và tên" in body
     assert not Dossier.objects.exists()
+
+
+def test_counter_intake_new_person_details_are_typed_once_and_fill_the_eform(
+    client, receptionist, agency, procedure, sealed
+):
+    """The e-form fields filled from an account are shown read-only from the person's details above, and
+    the submitted dossier carries those details (R-ONCE-1); nothing typed is lost on an error."""
+    from motcua.certification.tests.test_intake import with_birth_date_field
+
+    with_birth_date_field(procedure)
+    client.force_login(receptionist)
+    url = reverse("backoffice:counter_intake")
+    start = {"step": "1", "citizen_id": "001085004321", "procedure": procedure.code}
+    body = client.post(url, start).content.decode()
+    assert 'name="person.full_name"' in body and 'name="person.date_of_birth"' in body
+    for key in ("ho_ten", "so_dinh_danh", "ngay_sinh"):  # no second copy to type
+        assert f'name="{key}"' not in body
+    assert body.count("Theo thông tin người nộp ở trên") == 3 and 'name="dien_thoai"' in body
+
+    posted = {
+        **start,
+        "step": "2",
+        "submission_key": body.split('name="submission_key" value="')[1].split('"')[0],
+        "person.full_name": "Phạm Thị Dung",
+        "person.date_of_birth": "31/02/1985",
+        "dien_thoai": "0987654321",
+        "ho_ten": "Tên khác",  # an old page's e-form copy: not used
+    }
+    response = client.post(url, posted)
+    body = response.content.decode()
+    assert response.status_code == 400 and "Ngày sinh “31/02/1985” không đúng" in body
+    assert 'value="31/02/1985"' in body and 'value="0987654321"' in body
+    assert '<p class="prefilled-value">Phạm Thị Dung</p>' in body  # the e-form shows the name typed above
+
+    posted |= {"person.date_of_birth": "04/03/1985", "component.don": [pdf_upload("don.pdf", "DON")]}
+    response = client.post(url, posted)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    data = Dossier.objects.get().form_data
+    assert (data["ho_ten"], data["so_dinh_danh"], data["ngay_sinh"], data["dien_thoai"]) == (
+        "Phạm Thị Dung",
+        "001085004321",
+        "1985-03-04",
+        "0987654321",
+    )
+
+
+def test_counter_intake_for_an_account_shows_its_details_read_only(
+    client, receptionist, agency, procedure, citizen, sealed
+):
+    client.force_login(receptionist)
+    body = client.post(
+        reverse("backoffice:counter_intake"),
+        {"step": "1", "citizen_id": citizen.citizen_id, "procedure": procedure.code},
+    ).content.decode()
+    assert 'name="ho_ten"' not in body and f'<p class="prefilled-value">{citizen.full_name}</p>' in body
+    assert "Lấy từ tài khoản định danh" in body and 'name="person.full_name"' not in body

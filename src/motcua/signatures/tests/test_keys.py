@@ -8,6 +8,7 @@ import stat
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from motcua.audit.models import AuditEvent
 from motcua.dossiers.storage import blob_path
@@ -199,6 +200,40 @@ def test_revocation_needs_a_public_ground_and_a_reason_both_said_at_once(result,
     assert codes(error) == {("ground", "required"), ("reason", "required")}
     result.refresh_from_db()
     assert result.revoked_at is None
+
+
+def test_the_applicant_sees_a_revoked_result_and_receipt_marked_on_the_dossier_page_R_RES_2(
+    result, leader, citizen, client
+):
+    """Beside each link: the tag, when, the public ground and the leader's reason (the notification already
+    told the applicant that reason; the public page gets the ground only). The files still download."""
+    dossier = result.dossier
+    client.force_login(citizen)
+    page_url = reverse("portal:dossier_detail", args=[dossier.public_id])
+    assert "Đã bị thu hồi" not in client.get(page_url).content.decode()
+
+    issuing.document_revoke(document=result, official=leader, reason="Ghi sai năm sinh", ground="error")
+    result.refresh_from_db()
+    body = client.get(page_url).content.decode()
+    results_section = body.split('id="ket-qua"')[1].split("</ul>")[0]
+    assert "Đã bị thu hồi" in results_section and "Ghi sai năm sinh" in results_section
+    assert timezone.localtime(result.revoked_at).strftime("%H:%M %d/%m/%Y") in results_section
+    assert "Văn bản có sai sót về nội dung hoặc thể thức" in results_section
+    assert body.count("Đã bị thu hồi") == 1 and leader.display_name not in body  # the receipt is still valid
+
+    receipt = IssuedDocument.objects.get(dossier=dossier, kind=IssuedDocument.Kind.RECEIPT)
+    issuing.document_revoke(document=receipt, official=leader, reason="Cấp nhầm giấy hẹn", ground="replaced")
+    body = client.get(page_url).content.decode()
+    assert body.count("Đã bị thu hồi") == 2 and "Văn bản đã được thay thế bằng văn bản khác" in body
+    assert body.index("Cấp nhầm giấy hẹn") > body.index("Tải giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+
+    served = client.get(reverse("portal:dossier_result", args=[dossier.public_id, result.result_id]))
+    assert (
+        served.status_code == 200
+        and b"".join(served.streaming_content) == blob_path(result.sha256).read_bytes()
+    )
+    served = client.get(reverse("portal:decision_pdf", args=[dossier.public_id, receipt.decision_id]))
+    assert served.status_code == 200 and served.content == blob_path(receipt.sha256).read_bytes()
 
 
 @pytest.mark.parametrize("who", ["receptionist", "specialist", "other_leader"])

@@ -209,6 +209,22 @@ def leader_key(agency, leader, pki_dir, seal_password):
 
 
 @pytest.fixture
+def issued_result(seal_key, submit, procedure, receptionist, specialist, leader, pdf_bytes):
+    """A sealed result of a dossier of `citizen`, issued through the workflow (R-RES-1), in the register."""
+    from motcua.signatures.models import IssuedDocument
+    from motcua.workflow import services
+
+    dossier = submit(procedure)
+    services.accept(dossier=dossier, official=receptionist)
+    services.assign(dossier=dossier, official=leader, assignee=specialist)
+    services.attach_result(dossier=dossier, official=specialist, original_name="kq.pdf", chunks=[pdf_bytes])
+    services.submit_for_approval(dossier=dossier, official=specialist)
+    services.approve(dossier=dossier, official=leader)
+    services.issue_result(dossier=dossier, official=specialist)
+    return IssuedDocument.objects.get(dossier=dossier, kind=IssuedDocument.Kind.RESULT)
+
+
+@pytest.fixture
 def signed_procedure(agency, rule_set):
     """A procedure of `agency` with signed components beside "don": "cam_ket" (signed by the applicant),
     "ban_sao" (certified copy, optional), "ky_rieng" (PDF or its detached .p7s, signed, optional)."""

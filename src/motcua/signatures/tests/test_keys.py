@@ -167,57 +167,55 @@ def test_only_the_agencys_administrator_seals_receipts_later(agency, seal_key, l
 # -- revocation (R-RES-2) ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def result(seal_key, submit, procedure, receptionist, specialist, leader, pdf_bytes) -> IssuedDocument:
-    dossier = submit(procedure)
-    services.accept(dossier=dossier, official=receptionist)
-    services.assign(dossier=dossier, official=leader, assignee=specialist)
-    services.attach_result(dossier=dossier, official=specialist, original_name="kq.pdf", chunks=[pdf_bytes])
-    services.submit_for_approval(dossier=dossier, official=specialist)
-    services.approve(dossier=dossier, official=leader)
-    services.issue_result(dossier=dossier, official=specialist)
-    return IssuedDocument.objects.get(dossier=dossier, kind=IssuedDocument.Kind.RESULT)
-
-
 def test_a_leader_revokes_a_result_which_stays_stored_and_the_applicant_is_told_R_RES_2(
-    result, leader, citizen
+    issued_result, leader, citizen
 ):
-    issuing.document_revoke(document=result, official=leader, reason="Ghi sai năm sinh", ground="error")
-    result.refresh_from_db()
-    assert result.revoked_at and result.revoked_by == leader and result.revoked_ground == "error"
-    assert blob_path(result.sha256).exists()
+    issuing.document_revoke(
+        document=issued_result, official=leader, reason="Ghi sai năm sinh", ground="error"
+    )
+    issued_result.refresh_from_db()
+    assert (
+        issued_result.revoked_at
+        and issued_result.revoked_by == leader
+        and issued_result.revoked_ground == "error"
+    )
+    assert blob_path(issued_result.sha256).exists()
     message = InboxMessage.objects.filter(user=citizen).latest("id")
     assert "thu hồi" in message.subject and "Ghi sai năm sinh" in message.body
     audit = AuditEvent.objects.get(action="signatures.document_revoked")
-    assert audit.actor_id == leader.pk and audit.object_id == result.token
-    again = issuing.document_revoke(document=result, official=leader, reason="Lần nữa", ground="replaced")
+    assert audit.actor_id == leader.pk and audit.object_id == issued_result.token
+    again = issuing.document_revoke(
+        document=issued_result, official=leader, reason="Lần nữa", ground="replaced"
+    )
     assert again.revoked_ground == "error"  # revoking twice changes nothing
 
 
-def test_revocation_needs_a_public_ground_and_a_reason_both_said_at_once(result, leader):
+def test_revocation_needs_a_public_ground_and_a_reason_both_said_at_once(issued_result, leader):
     with pytest.raises(IssuingError) as error:
-        issuing.document_revoke(document=result, official=leader, reason=" ", ground="bịa")
+        issuing.document_revoke(document=issued_result, official=leader, reason=" ", ground="bịa")
     assert codes(error) == {("ground", "required"), ("reason", "required")}
-    result.refresh_from_db()
-    assert result.revoked_at is None
+    issued_result.refresh_from_db()
+    assert issued_result.revoked_at is None
 
 
 def test_the_applicant_sees_a_revoked_result_and_receipt_marked_on_the_dossier_page_R_RES_2(
-    result, leader, citizen, client
+    issued_result, leader, citizen, client
 ):
     """Beside each link: the tag, when, the public ground and the leader's reason (the notification already
     told the applicant that reason; the public page gets the ground only). The files still download."""
-    dossier = result.dossier
+    dossier = issued_result.dossier
     client.force_login(citizen)
     page_url = reverse("portal:dossier_detail", args=[dossier.public_id])
     assert "Đã bị thu hồi" not in client.get(page_url).content.decode()
 
-    issuing.document_revoke(document=result, official=leader, reason="Ghi sai năm sinh", ground="error")
-    result.refresh_from_db()
+    issuing.document_revoke(
+        document=issued_result, official=leader, reason="Ghi sai năm sinh", ground="error"
+    )
+    issued_result.refresh_from_db()
     body = client.get(page_url).content.decode()
     results_section = body.split('id="ket-qua"')[1].split("</ul>")[0]
     assert "Đã bị thu hồi" in results_section and "Ghi sai năm sinh" in results_section
-    assert timezone.localtime(result.revoked_at).strftime("%H:%M %d/%m/%Y") in results_section
+    assert timezone.localtime(issued_result.revoked_at).strftime("%H:%M %d/%m/%Y") in results_section
     assert "Văn bản có sai sót về nội dung hoặc thể thức" in results_section
     assert body.count("Đã bị thu hồi") == 1 and leader.display_name not in body  # the receipt is still valid
 
@@ -227,10 +225,10 @@ def test_the_applicant_sees_a_revoked_result_and_receipt_marked_on_the_dossier_p
     assert body.count("Đã bị thu hồi") == 2 and "Văn bản đã được thay thế bằng văn bản khác" in body
     assert body.index("Cấp nhầm giấy hẹn") > body.index("Tải giấy tiếp nhận hồ sơ và hẹn trả kết quả")
 
-    served = client.get(reverse("portal:dossier_result", args=[dossier.public_id, result.result_id]))
+    served = client.get(reverse("portal:dossier_result", args=[dossier.public_id, issued_result.result_id]))
     assert (
         served.status_code == 200
-        and b"".join(served.streaming_content) == blob_path(result.sha256).read_bytes()
+        and b"".join(served.streaming_content) == blob_path(issued_result.sha256).read_bytes()
     )
     served = client.get(reverse("portal:decision_pdf", args=[dossier.public_id, receipt.decision_id]))
     assert served.status_code == 200 and served.content == blob_path(receipt.sha256).read_bytes()
@@ -238,7 +236,7 @@ def test_the_applicant_sees_a_revoked_result_and_receipt_marked_on_the_dossier_p
 
 @pytest.mark.parametrize("who", ["receptionist", "specialist", "other_leader"])
 def test_only_a_leader_of_the_issuing_agency_revokes_R_RES_2(
-    result, receptionist, specialist, other_agency, who
+    issued_result, receptionist, specialist, other_agency, who
 ):
     actor = {
         "receptionist": receptionist,
@@ -248,6 +246,6 @@ def test_only_a_leader_of_the_issuing_agency_revokes_R_RES_2(
         ),
     }[who]
     with pytest.raises(IssuingError, match="Chỉ lãnh đạo"):
-        issuing.document_revoke(document=result, official=actor, reason="Cấp nhầm", ground="error")
-    result.refresh_from_db()
-    assert result.revoked_at is None
+        issuing.document_revoke(document=issued_result, official=actor, reason="Cấp nhầm", ground="error")
+    issued_result.refresh_from_db()
+    assert issued_result.revoked_at is None

@@ -10,22 +10,8 @@ from motcua.dossiers.storage import blob_path
 from motcua.signatures.issuing import document_revoke
 from motcua.signatures.models import IssuedDocument
 from motcua.signatures.public import LOOKUPS
-from motcua.workflow import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def issued(seal_key, submit, procedure, receptionist, specialist, leader, pdf_bytes) -> IssuedDocument:
-    """An issued, sealed result of a dossier of `citizen`."""
-    dossier = submit(procedure)
-    services.accept(dossier=dossier, official=receptionist)
-    services.assign(dossier=dossier, official=leader, assignee=specialist)
-    services.attach_result(dossier=dossier, official=specialist, original_name="kq.pdf", chunks=[pdf_bytes])
-    services.submit_for_approval(dossier=dossier, official=specialist)
-    services.approve(dossier=dossier, official=leader)
-    services.issue_result(dossier=dossier, official=specialist)
-    return IssuedDocument.objects.get(dossier=dossier, kind=IssuedDocument.Kind.RESULT)
 
 
 def sealed(document: IssuedDocument) -> bytes:
@@ -54,21 +40,21 @@ def test_page_without_login_explains_and_offers_an_upload_form(client):
 
 
 def test_an_uploaded_issued_document_is_recognised_unmodified_without_personal_data_R_RES_3(
-    issued, client, citizen, agency
+    issued_result, client, citizen, agency
 ):
-    response = upload(client, sealed(issued))
+    response = upload(client, sealed(issued_result))
     text = response.content.decode()
     assert response.status_code == 200
     assert 'data-outcome="match"' in text
-    assert agency.name in text and issued.dossier_code in text and issued.document_code in text
+    assert agency.name in text and issued_result.dossier_code in text and issued_result.document_code in text
     assert "Còn hiệu lực" in text
     assert_no_personal_data(text, citizen)
 
 
-def test_the_qr_code_link_finds_the_document_R_RES_3_R_FORM_3(issued, client, citizen):
-    response = client.get(reverse("portal:verify_token", args=[issued.token]))
+def test_the_qr_code_link_finds_the_document_R_RES_3_R_FORM_3(issued_result, client, citizen):
+    response = client.get(reverse("portal:verify_token", args=[issued_result.token]))
     text = response.content.decode()
-    assert response.status_code == 200 and issued.dossier_code in text
+    assert response.status_code == 200 and issued_result.dossier_code in text
     assert_no_personal_data(text, citizen)
 
 
@@ -78,17 +64,17 @@ def test_an_unknown_token_is_a_404_with_a_way_forward(db, client):
     assert "Không tìm thấy văn bản" in response.content.decode()
 
 
-def test_a_modified_copy_is_reported_as_modified_R_RES_3(issued, client):
-    data = bytearray(sealed(issued))
+def test_a_modified_copy_is_reported_as_modified_R_RES_3(issued_result, client):
+    data = bytearray(sealed(issued_result))
     at = data.index(b"/Title") + 8  # inside the signed bytes: the draft's title
     data[at] = ord("X") if data[at] != ord("X") else ord("Y")
     response = upload(client, bytes(data))
     text = response.content.decode()
-    assert 'data-outcome="modified"' in text and issued.dossier_code in text
+    assert 'data-outcome="modified"' in text and issued_result.dossier_code in text
 
 
-def test_a_copy_with_something_appended_keeps_the_issued_part_but_says_so(issued, client):
-    data = sealed(issued) + b"\n% added later\n"
+def test_a_copy_with_something_appended_keeps_the_issued_part_but_says_so(issued_result, client):
+    data = sealed(issued_result) + b"\n% added later\n"
     response = upload(client, data)
     assert 'data-outcome="extended"' in response.content.decode()
 
@@ -98,16 +84,16 @@ def test_a_pdf_motcua_never_issued_is_unknown(db, client, pdf_bytes):
     assert 'data-outcome="unknown"' in response.content.decode()
 
 
-def test_a_revoked_result_is_still_found_and_marked_revoked_R_RES_2(issued, client, leader):
-    document_revoke(document=issued, official=leader, reason="Cấp nhầm thông tin", ground="error")
+def test_a_revoked_result_is_still_found_and_marked_revoked_R_RES_2(issued_result, client, leader):
+    document_revoke(document=issued_result, official=leader, reason="Cấp nhầm thông tin", ground="error")
     for response in (
-        upload(client, sealed(issued)),
-        client.get(reverse("portal:verify_token", args=[issued.token])),
+        upload(client, sealed(issued_result)),
+        client.get(reverse("portal:verify_token", args=[issued_result.token])),
     ):
         text = response.content.decode()
         assert response.status_code == 200
-        assert "đã bị thu hồi" in text and issued.dossier_code in text
-    api = client.get(f"/api/v1/verification/{issued.token}/").json()
+        assert "đã bị thu hồi" in text and issued_result.dossier_code in text
+    api = client.get(f"/api/v1/verification/{issued_result.token}/").json()
     assert api["document"]["revoked"] is True
     assert api["document"]["revoked_ground"] and "Cấp nhầm" not in str(
         api
@@ -127,31 +113,32 @@ def test_lookups_are_rate_limited_per_client(db, client, pdf_bytes):
     assert response.status_code == 429 and response["Retry-After"]
 
 
-def test_the_api_says_the_same_without_personal_data_R_RES_3(issued, client, citizen):
+def test_the_api_says_the_same_without_personal_data_R_RES_3(issued_result, client, citizen):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
-        "/api/v1/verification/", {"file": SimpleUploadedFile("kq.pdf", sealed(issued), "application/pdf")}
+        "/api/v1/verification/",
+        {"file": SimpleUploadedFile("kq.pdf", sealed(issued_result), "application/pdf")},
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["outcome"] == "match" and body["document"]["dossier_code"] == issued.dossier_code
+    assert body["outcome"] == "match" and body["document"]["dossier_code"] == issued_result.dossier_code
     assert body["document"]["revoked"] is False
     assert_no_personal_data(response.content.decode(), citizen)
-    by_token = client.get(f"/api/v1/verification/{issued.token}/")
-    assert by_token.status_code == 200 and by_token.json()["document"]["token"] == issued.token
+    by_token = client.get(f"/api/v1/verification/{issued_result.token}/")
+    assert by_token.status_code == 200 and by_token.json()["document"]["token"] == issued_result.token
     assert client.get("/api/v1/verification/ABCDEFGHJKLMNPQRSTUV/").status_code == 404
     assert client.post("/api/v1/verification/", {}).status_code == 400
 
 
-def test_the_page_says_the_seal_is_valid_now_R_RES_3(trust_store, cached_crls, issued, client):
-    response = client.get(reverse("portal:verify_token", args=[issued.token]))
+def test_the_page_says_the_seal_is_valid_now_R_RES_3(trust_store, cached_crls, issued_result, client):
+    response = client.get(reverse("portal:verify_token", args=[issued_result.token]))
     text = response.content.decode()
     assert "Chữ ký số trong tệp, kiểm tra lúc này" in text
     assert "Hợp lệ" in text
 
 
-def test_the_api_reports_the_signatures_valid_now_R_RES_3(trust_store, cached_crls, issued, client):
-    body = client.get(f"/api/v1/verification/{issued.token}/").json()
+def test_the_api_reports_the_signatures_valid_now_R_RES_3(trust_store, cached_crls, issued_result, client):
+    body = client.get(f"/api/v1/verification/{issued_result.token}/").json()
     assert body["signatures"]["verdict"] == "valid"
     assert [s["verdict"] for s in body["signatures"]["signatures"]] == ["valid"]

@@ -266,7 +266,9 @@ def _dossier_page(
         "can_recheck": bool(allowed),
         "allowed": allowed,
         # R-ACK-1 again, now: the e-form, the required components, every file's type, size and presence.
-        "auto_problems": automatic_check(dossier, files=files)[1]
+        "auto_problems": automatic_check(
+            dossier, files=files, verifications=signature_selectors.annotated_verifications(files)
+        )[1]
         if dossier.status == Dossier.Status.SUBMITTED
         else None,
         "suspend_grounds": list(services.SUSPEND_REASONS.items()),

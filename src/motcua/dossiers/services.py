@@ -434,7 +434,7 @@ def dossier_check(
                 and stored.content_type != signatures.CMS
                 and not messages
             ):
-                report = signatures.covering_report(dossier_file, attached, verifications or {})
+                report = signature_selectors.covering_report(dossier_file, attached, verifications or {})
                 problems.extend(
                     Problem(f"component.{component.code}", "signature_rejected", m)
                     for m in signatures.requirement_problems(

@@ -56,7 +56,7 @@ from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
 from motcua.portal import forms
 from motcua.ratelimit import client_address
-from motcua.signatures.selectors import revoked_documents_of, with_signatures
+from motcua.signatures.selectors import annotated_verifications, revoked_documents_of, with_signatures
 from motcua.workflow.models import Decision, ResultDocument
 from motcua.workflow.selectors import (
     decisions_for_applicant,
@@ -503,7 +503,8 @@ def dossier_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         ]
     if not dossier.is_draft:
         return redirect("portal:dossier_detail", public_id=dossier.public_id)
-    cleaned, found = dossier_check(dossier)
+    files = with_signatures(dossier_files(dossier=dossier))
+    cleaned, found = dossier_check(dossier, files=files, verifications=annotated_verifications(files))
     if found:
         return _edit_page(request, dossier, found)
     return render(
@@ -512,7 +513,7 @@ def dossier_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "dossier": dossier,
             "rows": eform.fields_for_display(dossier.procedure.eform_schema, cleaned),
-            "files": with_signatures(dossier_files(dossier=dossier)),
+            "files": files,
             "submission_key": secrets.token_urlsafe(16),
             "summary": [{"message": p.message, "anchor": ""} for p in problems],
         },
@@ -835,12 +836,12 @@ def dossier_supplement_review(request: HttpRequest, public_id: uuid.UUID) -> Htt
         return redirect("portal:dossier_supplement_ack", public_id=dossier.public_id)
     if dossier.status != Dossier.Status.SUPPLEMENT_REQUESTED:
         return redirect("portal:dossier_detail", public_id=dossier.public_id)
-    cleaned, found = dossier_check(dossier)
+    files = with_signatures(dossier_files(dossier=dossier))
+    cleaned, found = dossier_check(dossier, files=files, verifications=annotated_verifications(files))
     if found:
         return _supplement_page(request, dossier, found)
     open_keys, open_codes = _open_parts(dossier)
     schema = dossier.procedure.eform_schema
-    files = with_signatures(dossier_files(dossier=dossier))
     items = _requested_items(dossier, open_supplement_request(dossier=dossier))
     for item in items:
         item["changed"] = _changed(dossier, item["target"], cleaned, files)

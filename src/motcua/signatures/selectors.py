@@ -20,6 +20,7 @@ from motcua.signatures.models import (
     SignatureVerification,
     TrustedCertificate,
 )
+from motcua.signatures.report import Report, Verdict
 
 
 def trust_store_version() -> tuple[int, str]:
@@ -82,6 +83,12 @@ def verifications_of(*, files) -> dict[int, SignatureVerification]:
     return by_file
 
 
+def annotated_verifications(files) -> dict[int, SignatureVerification]:
+    """{dossier file id: verification} of files that went through `with_signatures`, for the automatic
+    check, so a page that shows the verdicts and runs the check reads them once."""
+    return {f.pk: f.signature for f in files if f.signature is not None}
+
+
 def with_signatures(files) -> list:
     """The files, each with `.signature`: its latest verification or None (for templates and the API)."""
     files = list(files)
@@ -107,20 +114,31 @@ def validly_signed_components(*, dossier) -> set[str]:
     """
     files = list(dossier.files.select_related("component", "stored_file"))
     verifications = verifications_of(files=files)
-    valid_content: set[int] = {
-        v.detached_content_id for v in verifications.values() if v.is_valid and v.detached_content_id
-    }
     by_component: dict[str, list[bool]] = {}
     for f in files:
         if f.stored_file.content_type == "application/pkcs7-signature":
             continue
-        own = verifications.get(f.pk)
-        signed = (
-            bool(own and own.is_valid and own.detached_content_id is None)
-            or f.stored_file_id in valid_content
+        report = covering_report(f, files, verifications)
+        by_component.setdefault(f.component.code, []).append(
+            report is not None and report.verdict == Verdict.VALID
         )
-        by_component.setdefault(f.component.code, []).append(signed)
     return {code for code, marks in by_component.items() if marks and all(marks)}
+
+
+def covering_report(dossier_file, files, verifications: dict[int, SignatureVerification]) -> Report | None:
+    """The report that vouches for one (non-.p7s) file: its own signature, else a valid .p7s over it."""
+    own = verifications.get(dossier_file.pk)
+    if own is not None and own.verdict != Verdict.NONE:
+        return own.parsed
+    for other in files:
+        verification = verifications.get(other.pk)
+        if (
+            verification is not None
+            and other.component_id == dossier_file.component_id
+            and verification.detached_content_id == dossier_file.stored_file_id
+        ):
+            return verification.parsed
+    return own.parsed if own is not None else None
 
 
 # -- signing keys and the register of issued documents (R-RES-1, R-RES-2) ---------------------------------

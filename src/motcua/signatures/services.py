@@ -338,22 +338,6 @@ def ensure_verified(
     return result
 
 
-def covering_report(dossier_file, files, verifications: dict[int, SignatureVerification]) -> Report | None:
-    """The report that vouches for one (non-.p7s) file: its own signature, else a valid .p7s over it."""
-    own = verifications.get(dossier_file.pk)
-    if own is not None and own.verdict != Verdict.NONE:
-        return own.parsed
-    for other in files:
-        verification = verifications.get(other.pk)
-        if (
-            verification is not None
-            and other.component_id == dossier_file.component_id
-            and verification.detached_content_id == dossier_file.stored_file_id
-        ):
-            return verification.parsed
-    return own.parsed if own is not None else None
-
-
 @transaction.atomic
 def dossier_signatures_recheck(*, dossier: Dossier, official) -> int:
     """Verify every signed component of a dossier again now, e.g. after the CA's revocation server was down.

@@ -39,7 +39,6 @@ from motcua.certification.capture import (
 )
 from motcua.certification.models import Capture, CertificationSequence, CertifiedCopy, register_number
 from motcua.certification.statement import Statement, register_line, statement_pdf
-from motcua.dossiers import storage
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.models import StoredFile
 from motcua.dossiers.services import (
@@ -47,6 +46,7 @@ from motcua.dossiers.services import (
     DossierError,
     draft_prefill,
     prefill_sources,
+    stored_file_from_bytes,
     submission_create,
 )
 from motcua.identity.models import OfficialRole, User
@@ -95,11 +95,7 @@ def _seal(pdf: bytes, *, agency: Agency, purpose: str, official: User) -> bytes:
 
 
 def _store(data: bytes) -> StoredFile:
-    blob = storage.store_chunks([data], max_bytes=MAX_STORED)
-    stored, _created = StoredFile.objects.get_or_create(
-        sha256=blob.sha256, defaults={"size": blob.size, "content_type": "application/pdf"}
-    )
-    return stored
+    return stored_file_from_bytes(data, max_bytes=MAX_STORED)
 
 
 def _forbidden(agency: Agency, what: str) -> CertificationError:

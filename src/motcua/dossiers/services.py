@@ -272,6 +272,17 @@ def _signature_report(*, component: Component, path, content_type: str, name: st
     return report
 
 
+def stored_file_from_bytes(
+    data: bytes, *, content_type: str = "application/pdf", max_bytes: int | None = None
+) -> StoredFile:
+    """Store bytes the system made itself (a sealed PDF, an assembled capture) once, under their SHA-256."""
+    blob = storage.store_chunks([data], max_bytes=len(data) if max_bytes is None else max_bytes)
+    stored, _created = StoredFile.objects.get_or_create(
+        sha256=blob.sha256, defaults={"size": blob.size, "content_type": content_type}
+    )
+    return stored
+
+
 def _attach(dossier: Dossier, upload: _CheckedUpload) -> DossierFile:
     stored, _created = StoredFile.objects.get_or_create(
         sha256=upload.sha256, defaults={"size": upload.size, "content_type": upload.content_type}

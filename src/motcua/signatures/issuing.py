@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 
 from motcua.audit.services import audit_record
 from motcua.catalog.models import Agency
-from motcua.dossiers import storage
 from motcua.dossiers.checks import Problem
-from motcua.dossiers.models import StoredFile
+from motcua.dossiers.services import stored_file_from_bytes
 from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import roles_held
 from motcua.signatures.models import AgencySigningKey, IssuedDocument, RevocationGround
@@ -294,10 +293,7 @@ def document_issue(
 
     token = new_token()
     sealed = seal_pdf(render(token), agency=agency, purpose=kind, token=token, leader=personal_signer)
-    blob = storage.store_chunks([sealed], max_bytes=len(sealed))
-    stored, _created = StoredFile.objects.get_or_create(
-        sha256=blob.sha256, defaults={"size": blob.size, "content_type": "application/pdf"}
-    )
+    stored = stored_file_from_bytes(sealed)
     now = timezone.now()
     document = IssuedDocument.objects.create(
         token=token,
@@ -309,8 +305,8 @@ def document_issue(
         decision=decision,
         result=result,
         stored_file=stored,
-        sha256=blob.sha256,
-        size=blob.size,
+        sha256=stored.sha256,
+        size=stored.size,
         issued_at=now,
         issued_by=official,
         seal_key=active_key(agency),
@@ -321,7 +317,7 @@ def document_issue(
         action="signatures.document_issued",
         object_type="issued_document",
         object_id=token,
-        data={"kind": kind, "dossier": document.dossier_code, "code": document_code, "sha256": blob.sha256},
+        data={"kind": kind, "dossier": document.dossier_code, "code": document_code, "sha256": stored.sha256},
         at=now,
     )
     return document

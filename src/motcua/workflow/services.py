@@ -29,7 +29,7 @@ from motcua.catalog.selectors import workflow_template
 from motcua.dossiers import sniff, storage
 from motcua.dossiers.checks import Problem, check_pdf
 from motcua.dossiers.models import Dossier, DossierEvent, StoredFile
-from motcua.dossiers.services import DossierError, revision_submit
+from motcua.dossiers.services import DossierError, revision_submit, stored_file_from_bytes
 from motcua.identity.models import OfficialRole, User
 from motcua.identity.selectors import roles_held
 from motcua.notifications.services import notify
@@ -1105,10 +1105,7 @@ def submit_for_approval(*, dossier: Dossier, official: User, note: str = "") -> 
 
 
 def _replace_result_file(result: ResultDocument, data: bytes) -> None:
-    blob = storage.store_chunks([data], max_bytes=len(data))
-    stored, _created = StoredFile.objects.get_or_create(
-        sha256=blob.sha256, defaults={"size": blob.size, "content_type": "application/pdf"}
-    )
+    stored = stored_file_from_bytes(data)
     result.draft_file = result.draft_file or result.stored_file
     result.stored_file = stored
 

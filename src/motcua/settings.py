@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.workflow",
     "motcua.signatures",
     "motcua.certification",
+    "motcua.warehouse",
     "motcua.reports",
     "motcua.notifications",
     "motcua.documents",

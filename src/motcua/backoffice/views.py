@@ -45,6 +45,7 @@ from motcua.identity.models import OfficialRole, User
 from motcua.signatures import selectors as signature_selectors
 from motcua.signatures import services as signature_services
 from motcua.signatures.models import RevocationGround
+from motcua.warehouse.selectors import provenance_for_official
 from motcua.workflow import selectors, services
 from motcua.workflow.models import Decision, ProcessingStep
 from motcua.workflow.services import DossierChanged, WorkflowError
@@ -250,6 +251,10 @@ def _dossier_page(
         )
     allowed = set(services.allowed_actions(dossier, official))
     files = signature_selectors.with_signatures(dossier_files(dossier=dossier))
+    # Files reused from the applicant's warehouse carry their provenance; each such read is logged (R-PRIV-2).
+    reused = provenance_for_official(official=official, dossier=dossier, files=files)
+    for f in files:
+        f.warehouse_document = reused.get(f.pk)
     marks = _marks(dossier, posted, errors, files) if allowed & {"accept", "request_supplement"} else []
     decisions = list(selectors.decisions_of(dossier=dossier))
     roles = services.roles_at(official, dossier.agency_id)
@@ -355,10 +360,15 @@ def dossier_act(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def dossier_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: int) -> FileResponse:
     """A submitted file, as uploaded; through the same access function as the check page (audited).
     `?xem=1` asks for the inline preview the check page frames (PDF and images only)."""
-    return dossier_file_response(
-        lambda: dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id),
-        inline=request.GET.get("xem") == "1",
-    )
+
+    def load() -> DossierFile:
+        dossier_file = dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id)
+        provenance_for_official(
+            official=request.user, dossier=dossier_file.dossier, files=[dossier_file], purpose="file"
+        )
+        return dossier_file
+
+    return dossier_file_response(load, inline=request.GET.get("xem") == "1")
 
 
 @official_required

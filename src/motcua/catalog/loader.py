@@ -25,12 +25,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.catalog import eform, services, steps
-from motcua.catalog.models import Agency, Component, Field, Procedure
+from motcua.catalog.models import Agency, Component, DocumentType, Field, Procedure
 
 ACCEPTED_FORMATS = ("pdf", "jpg", "jpeg", "png", "xml")
-TOP_LEVEL_KEYS = ("rule_sets", "fields", "agencies", "procedures")
+TOP_LEVEL_KEYS = ("rule_sets", "fields", "document_types", "agencies", "procedures")
 RULE_SET_KEYS = ("code", "name", "effective_from", "params")
 FIELD_KEYS = ("code", "name")
+DOCUMENT_TYPE_KEYS = ("code", "name", "validity_months")
 AGENCY_KEYS = (
     "code", "name", "level", "parent", "province_code", "one_stop_name", "one_stop_address", "phone", "email",
 )  # fmt: skip
@@ -70,6 +71,7 @@ class LoadReport:
         names = {
             "rule_set": _("bộ quy tắc"),
             "field": _("lĩnh vực"),
+            "document_type": _("loại giấy tờ"),
             "agency": _("cơ quan"),
             "procedure": _("thủ tục"),
         }
@@ -401,7 +403,7 @@ class _Catalog:
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         self.entries: dict[str, dict[str, _Entry]] = {
-            kind: {} for kind in ("rule_set", "field", "agency", "procedure")
+            kind: {} for kind in ("rule_set", "field", "document_type", "agency", "procedure")
         }
 
     # ---- reading
@@ -433,6 +435,7 @@ class _Catalog:
         readers = {
             "rule_sets": ("rule_set", _("bộ quy tắc"), self._read_rule_set),
             "fields": ("field", _("lĩnh vực"), self._read_field),
+            "document_types": ("document_type", _("loại giấy tờ"), self._read_document_type),
             "agencies": ("agency", _("cơ quan"), self._read_agency),
             "procedures": ("procedure", _("thủ tục"), self._read_procedure),
         }
@@ -509,6 +512,23 @@ class _Catalog:
         return {
             "code": r.text("code", required=True, max_length=40),
             "name": r.text("name", required=True, max_length=255),
+        }
+
+    def _read_document_type(self, r: _Reader) -> dict[str, Any] | None:
+        r.only(DOCUMENT_TYPE_KEYS)
+        code = r.text("code", required=True, max_length=60)
+        if code and not COMPONENT_CODE.match(code):
+            r.problem(
+                ("code",),
+                _(
+                    "mã loại giấy tờ chỉ gồm chữ không dấu, số, gạch dưới, gạch ngang (ví dụ giay_chung_sinh)."
+                ),
+            )
+        months = r.integer("validity_months", default=0, minimum=0, maximum=1200)
+        return {
+            "code": code,
+            "name": r.text("name", required=True, max_length=255),
+            "validity_months": months or None,
         }
 
     def _read_agency(self, r: _Reader) -> dict[str, Any] | None:
@@ -677,6 +697,15 @@ class _Catalog:
         known_fields = set(fields) | set(
             Field.objects.filter(code__in=wanted_fields).values_list("code", flat=True)
         )
+        wanted_types = {
+            c["document_type"]
+            for e in self.entries["procedure"].values()
+            for c in e.values["components"]
+            if c.get("document_type")
+        }
+        known_types = set(self.entries["document_type"]) | set(
+            DocumentType.objects.filter(code__in=wanted_types).values_list("code", flat=True)
+        )
         for entry in agencies.values():
             parent = entry.values["parent"]
             if parent and parent not in known_agencies:
@@ -697,6 +726,15 @@ class _Catalog:
                     _("lĩnh vực “%(code)s” không có; hãy khai nó trong “fields”.")
                     % {"code": entry.values["field"]},
                 )
+            for index, component in enumerate(entry.values["components"]):
+                document_type = component.get("document_type")
+                if document_type and document_type not in known_types:
+                    self._problem(
+                        entry,
+                        ("components", index, "document_type"),
+                        _("loại giấy tờ “%(code)s” không có; hãy khai nó trong “document_types”.")
+                        % {"code": document_type},
+                    )
             for index, code in enumerate(entry.values["agencies"]):
                 if code not in known_agencies:
                     self._problem(
@@ -741,6 +779,9 @@ class _Catalog:
         for entry in self.entries["field"].values():
             fields[entry.code], outcome = services.field_upsert(**entry.values, actor=actor)
             report.count("field", outcome)
+        for entry in self.entries["document_type"].values():
+            _document_type, outcome = services.document_type_upsert(**entry.values, actor=actor)
+            report.count("document_type", outcome)
         agencies: dict[str, Agency] = {}
         for entry in self._agencies_parents_first():
             values = dict(entry.values)

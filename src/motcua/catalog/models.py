@@ -74,6 +74,28 @@ class Field(models.Model):
         return self.name
 
 
+class DocumentType(models.Model):
+    """A kind of document (loại giấy tờ) that procedures' components ask for and the warehouse keeps (R-WH-2).
+
+    Components name it by `code` (Component.document_type); a warehouse document of the same type satisfies
+    the component, so one verified copy serves every later procedure that asks for that kind of document.
+    """
+
+    code = models.SlugField(_("mã loại giấy tờ"), max_length=60, unique=True)
+    name = models.CharField(_("tên loại giấy tờ"), max_length=255)
+    # How long a document of this type stays usable after it is issued (months), when the law limits it,
+    # e.g. 6 for a certificate of marital status; None: until its own expiry date, if any.
+    validity_months = models.PositiveSmallIntegerField(_("thời hạn sử dụng (tháng)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("loại giấy tờ")
+        verbose_name_plural = _("loại giấy tờ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Procedure(models.Model):
     class OnlineLevel(models.TextChoices):
         FULL = "full", _("Toàn trình")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from motcua.audit.services import audit_record
-from motcua.catalog.models import Agency, Component, FeeItem, Field, Procedure, RuleSet
+from motcua.catalog.models import Agency, Component, DocumentType, FeeItem, Field, Procedure, RuleSet
 from motcua.catalog.text import fold
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -67,6 +67,17 @@ def field_upsert(*, code: str, name: str, actor: Any = None) -> tuple[Field, Out
         if outcome == "updated":
             procedures_reindex(procedures=field.procedures.all())
     return field, outcome
+
+
+def document_type_upsert(
+    *, code: str, name: str, validity_months: int | None = None, actor: Any = None
+) -> tuple[DocumentType, Outcome]:
+    """Create or update the document type `code` that components and warehouse documents share."""
+    with transaction.atomic():
+        values = {"name": name, "validity_months": validity_months}
+        document_type, outcome = _upsert(DocumentType, code=code, values=values)
+        _audit(actor, outcome, "document_type", code, values)
+    return document_type, outcome
 
 
 def agency_upsert(

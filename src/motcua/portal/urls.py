@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.portal import forms, views, views_forms, views_verify
+from motcua.portal import forms, views, views_forms, views_verify, views_warehouse
 
 app_name = "portal"
 
@@ -45,6 +45,18 @@ urlpatterns = [
         name="dossier_result",
     ),
     path("ho-so/<uuid:public_id>/dung-ban-sao/", views.dossier_use_copy, name="dossier_use_copy"),
+    path("ho-so/<uuid:public_id>/dung-giay-to/", views.dossier_use_document, name="dossier_use_document"),
+    path("kho-du-lieu/", views_warehouse.warehouse, name="warehouse"),
+    path("kho-du-lieu/them/", views_warehouse.document_add, name="warehouse_add"),
+    path("kho-du-lieu/nhat-ky/", views_warehouse.access_log, name="warehouse_access_log"),
+    path("kho-du-lieu/dong-y/", views_warehouse.consents, name="warehouse_consents"),
+    path(
+        "kho-du-lieu/dong-y/<uuid:public_id>/rut-lai/",
+        views_warehouse.consent_withdraw,
+        name="warehouse_consent_withdraw",
+    ),
+    path("kho-du-lieu/<uuid:public_id>/", views_warehouse.document_download, name="warehouse_document"),
+    path("kho-du-lieu/<uuid:public_id>/xoa/", views_warehouse.document_delete, name="warehouse_delete"),
     path("ban-sao-chung-thuc/", views.certified_copies, name="certified_copies"),
     path("ban-sao-chung-thuc/<uuid:public_id>/", views.certified_copy_download, name="certified_copy"),
     path("hop-thu/", views.inbox, name="inbox"),

@@ -45,7 +45,6 @@ from motcua.dossiers.services import (
     dossier_file_add,
     dossier_file_remove,
     dossier_file_reuse,
-    dossier_submit,
     draft_create,
     draft_update,
 )
@@ -54,9 +53,11 @@ from motcua.identity.models import User
 from motcua.notifications.models import InboxMessage
 from motcua.notifications.selectors import inbox_for
 from motcua.notifications.services import inbox_mark_read
-from motcua.portal import forms
+from motcua.portal import forms, views_warehouse
 from motcua.ratelimit import client_address
 from motcua.signatures.selectors import annotated_verifications, revoked_documents_of, with_signatures
+from motcua.warehouse.selectors import reusable_for
+from motcua.warehouse.services import consent_wording, consentable_components, dossier_submit_with_consent
 from motcua.workflow.models import Decision, ResultDocument
 from motcua.workflow.selectors import (
     decisions_for_applicant,
@@ -306,6 +307,8 @@ def _edit_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) 
             "summary": summary,
             # The applicant's certified electronic copies, each attachable to a component with one button.
             "copies": list(certified_copies_of(user=request.user)[:20]),
+            # {component code: the applicant's warehouse documents that satisfy it}, one click each (R-WH-2).
+            "reusable": reusable_for(dossier=dossier, owner=request.user),
         },
     )
 
@@ -422,6 +425,23 @@ def dossier_use_copy(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def dossier_use_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Attach a document of the applicant's warehouse to a component (the "Dùng giấy tờ này" buttons), without
+    uploading it again (R-WH-2); what was typed is saved too. A GET shows the edit page."""
+    dossier = _own(request, public_id)
+    if not dossier.is_draft:
+        return redirect("portal:dossier_detail", public_id=dossier.public_id)
+    if request.method == "GET":
+        return redirect("portal:dossier_edit", public_id=dossier.public_id)
+    dossier, problems = _save_and_attach(request, dossier)
+    problems = views_warehouse.use_document(request, dossier, problems)
+    if problems:
+        return _edit_page(request, dossier, problems)
+    return redirect(views_warehouse.after_use_url(dossier, request))
+
+
+@login_required
 @require_GET
 def certified_copies(request: HttpRequest) -> HttpResponse:
     """The certified electronic copies issued to the applicant (R-CERT-1), to download or reuse."""
@@ -482,10 +502,13 @@ def dossier_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         key = request.POST.get("submission_key", "").strip()[:100]
         try:
-            ack = dossier_submit(
+            ack = dossier_submit_with_consent(
                 dossier=dossier,
                 applicant=request.user,
                 submission_key=key if SUBMISSION_KEY.fullmatch(key) else None,
+                # Each box ticked on the page: keep the verified copy of that component, and the result (R-PRIV-1).
+                component_codes=request.POST.getlist("consent_component")[:100],
+                result=request.POST.get("consent_result") == "1",
             )
         except DossierError as error:
             return _edit_page(request, dossier, error.problems)
@@ -516,6 +539,12 @@ def dossier_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "files": files,
             "submission_key": secrets.token_urlsafe(16),
             "summary": [{"message": p.message, "anchor": ""} for p in problems],
+            # What may be kept in the applicant's warehouse, each with the exact words they agree to.
+            "consent_components": [
+                {"component": c, "wording": consent_wording(scope="component", name=c.name)}
+                for c in consentable_components(dossier)
+            ],
+            "consent_result_wording": consent_wording(scope="result", name=""),
         },
         status=409 if problems else 200,
     )

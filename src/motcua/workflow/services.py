@@ -37,6 +37,7 @@ from motcua.signatures.issuing import document_issue
 from motcua.signatures.models import AgencySigningKey, IssuedDocument
 from motcua.signatures.sealing import SealingError, sign_as_leader
 from motcua.signatures.selectors import validly_signed_components
+from motcua.warehouse import services as warehouse
 from motcua.workflow.models import (
     Consultation,
     Decision,
@@ -541,6 +542,8 @@ def accept(
         )
         _event(d, DossierEvent.Kind.ACCEPTED, now, official, code=d.code, due_at=d.due_at.isoformat())
         _audit(official, "accepted", d, now, due_at=d.due_at.isoformat(), transfer_at=transfer_at.isoformat())
+        # What the official has just verified enters the applicant's warehouse, where they consented (R-WH-2).
+        warehouse.verified_components_store(dossier=d, official=official, marks=marks, at=now)
         _seal_receipt(d, decision, official)
         _notify_applicant(
             d,
@@ -1194,6 +1197,7 @@ def issue_result(*, dossier: Dossier, official: User) -> ProcessingStep:
         d.result_ready_at = now
         d.save()
         _event(d, DossierEvent.Kind.RESULT_READY, now, official)
+        warehouse.results_store(dossier=d, official=official, at=now)  # with consent (R-WH-1)
         _audit(
             official,
             "result_ready",

@@ -402,3 +402,36 @@ def test_a_demo_component_accepts_images_within_a_size_limit(demo):
         ["pdf", "jpg", "png"],
         5,
     )
+
+
+def test_document_types_are_loaded_and_components_name_them_R_WH_2(tmp_path):
+    """R-WH-2: the kinds of document components ask for are catalog data, shared with the warehouse."""
+    from motcua.catalog.models import DocumentType
+
+    text = BASE.replace(
+        "agencies:\n",
+        "document_types:\n  - {code: giay_chung_sinh, name: Giấy chứng sinh}\n"
+        "  - {code: xac_nhan_hon_nhan, name: Giấy xác nhận tình trạng hôn nhân, validity_months: 6}\n"
+        "agencies:\n",
+        1,
+    ).replace(
+        "        name: Giấy chứng sinh\n",
+        "        name: Giấy chứng sinh\n        document_type: giay_chung_sinh\n",
+    )
+    report = load_catalog([write(tmp_path, "catalog.yaml", text)])
+    assert report.counts["document_type"]["created"] == 2
+    assert DocumentType.objects.get(code="xac_nhan_hon_nhan").validity_months == 6
+    assert Component.objects.get(code="giay_chung_sinh").document_type == "giay_chung_sinh"
+    assert load_catalog([write(tmp_path, "catalog.yaml", text)]).counts["document_type"]["unchanged"] == 2
+
+
+def test_a_component_naming_an_undeclared_document_type_is_an_error(tmp_path):
+    text = BASE.replace(
+        "        name: Giấy chứng sinh\n", "        name: Giấy chứng sinh\n        document_type: khong_co\n"
+    )
+    problems = problems_of(write(tmp_path, "catalog.yaml", text))
+    assert any(
+        "components[0].document_type: loại giấy tờ “khong_co” không có; hãy khai nó trong “document_types”"
+        in p
+        for p in problems
+    )

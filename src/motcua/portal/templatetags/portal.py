@@ -118,3 +118,9 @@ def unread_count(user) -> int:
     from motcua.notifications.selectors import unread_count as count
 
     return count(user)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None (e.g. the warehouse documents offered for one component)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

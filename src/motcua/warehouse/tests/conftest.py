@@ -63,7 +63,11 @@ def submit_with(citizen, pdf_bytes, land_pdf):
         draft = draft_create(applicant=applicant, procedure=procedure)
         draft_update(dossier=draft, applicant=applicant, form_data=dict(SMALL_EFORM_ANSWERS))
         dossier_file_add(
-            dossier=draft, applicant=applicant, component_code="don", original_name="don.pdf", chunks=[pdf_bytes]
+            dossier=draft,
+            applicant=applicant,
+            component_code="don",
+            original_name="don.pdf",
+            chunks=[pdf_bytes],
         )
         dossier_file_add(
             dossier=draft,

@@ -76,7 +76,12 @@ def test_owner_adds_a_document_and_every_problem_is_listed_at_once(citizen, land
     )
     page = text(bad)
     assert bad.status_code == 400
-    assert "Hãy nhập tên giấy tờ" in page and "31/02/2024" in page and "Hãy chọn tệp" in page and "100 ký tự" in page
+    assert (
+        "Hãy nhập tên giấy tờ" in page
+        and "31/02/2024" in page
+        and "Hãy chọn tệp" in page
+        and "100 ký tự" in page
+    )
     assert 'value="x' in page  # what was typed stays
     good = client.post(
         "/kho-du-lieu/them/",
@@ -112,7 +117,11 @@ def _draft_with_land(citizen, procedure):
     draft = draft_create(applicant=citizen, procedure=procedure)
     draft_update(dossier=draft, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
     dossier_file_add(
-        dossier=draft, applicant=citizen, component_code="don", original_name="don.pdf", chunks=[make_pdf("don")]
+        dossier=draft,
+        applicant=citizen,
+        component_code="don",
+        original_name="don.pdf",
+        chunks=[make_pdf("don")],
     )
     dossier_file_add(
         dossier=draft,
@@ -191,9 +200,15 @@ def reused_dossier(verified_land, business_registration, citizen):
     draft = draft_create(applicant=citizen, procedure=business_registration)
     draft_update(dossier=draft, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
     dossier_file_add(
-        dossier=draft, applicant=citizen, component_code="don", original_name="don.pdf", chunks=[make_pdf("don")]
+        dossier=draft,
+        applicant=citizen,
+        component_code="don",
+        original_name="don.pdf",
+        chunks=[make_pdf("don")],
     )
-    services.document_reuse(dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land)
+    services.document_reuse(
+        dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land
+    )
     return services.dossier_submit_with_consent(dossier=draft, applicant=citizen).dossier
 
 

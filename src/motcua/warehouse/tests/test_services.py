@@ -17,7 +17,9 @@ from motcua.warehouse.tests.conftest import LAND
 from motcua.workflow import services as workflow
 
 
-def test_verified_copy_enters_the_warehouse_with_consent_R_WH_2(submit_with, building_permit, receptionist, citizen):
+def test_verified_copy_enters_the_warehouse_with_consent_R_WH_2(
+    submit_with, building_permit, receptionist, citizen
+):
     """R-WH-2, R-PRIV-1: what the one-stop official verified at acceptance is kept for reuse, with provenance."""
     dossier = submit_with(building_permit, "giay_to_dat", consent=["giay_to_dat"])
     consent = Consent.objects.get(dossier=dossier)
@@ -30,7 +32,11 @@ def test_verified_copy_enters_the_warehouse_with_consent_R_WH_2(submit_with, bui
     document = Document.objects.get(owner=citizen)
     assert document.provenance == Document.Provenance.VERIFIED
     assert document.document_type == LAND and document.title == "Giấy tờ về đất"
-    assert (document.agency, document.dossier, document.verified_by) == (dossier.agency, dossier, receptionist)
+    assert (document.agency, document.dossier, document.verified_by) == (
+        dossier.agency,
+        dossier,
+        receptionist,
+    )
     assert document.stored_file == dossier.files.get(component__code="giay_to_dat").stored_file
     assert document.consent == consent
     # Only the component consented to: the application form "don" stays out.
@@ -107,7 +113,9 @@ def test_the_result_enters_the_warehouse_with_consent_R_WH_1(
     assert document.stored_file == dossier.results.get().stored_file
 
 
-def test_no_result_enters_without_consent(submit_with, building_permit, receptionist, specialist, leader, pdf_bytes):
+def test_no_result_enters_without_consent(
+    submit_with, building_permit, receptionist, specialist, leader, pdf_bytes
+):
     dossier = submit_with(building_permit, "giay_to_dat")
     workflow.accept(dossier=dossier, official=receptionist)
     workflow.assign(dossier=dossier, official=leader, assignee=specialist)
@@ -143,22 +151,29 @@ def test_a_verified_document_is_offered_and_reused_in_another_procedure_R_WH_2(
     assert DocumentUse.objects.get(dossier_file=dossier_file).document == verified_land
     assert selectors.reusable_for(dossier=draft, owner=citizen)  # still offered; attaching twice is refused
     with pytest.raises(DossierError):
-        services.document_reuse(dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land)
+        services.document_reuse(
+            dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land
+        )
 
 
 def test_a_reused_verified_document_is_not_stored_twice(
     verified_land, business_registration, citizen, receptionist
 ):
-    from motcua.dossiers.services import dossier_file_add, dossier_submit
     from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
-    from motcua.dossiers.services import draft_update
+    from motcua.dossiers.services import dossier_file_add, dossier_submit, draft_update
 
     draft = draft_create(applicant=citizen, procedure=business_registration)
     draft_update(dossier=draft, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
     dossier_file_add(
-        dossier=draft, applicant=citizen, component_code="don", original_name="don.pdf", chunks=[make_pdf("don")]
+        dossier=draft,
+        applicant=citizen,
+        component_code="don",
+        original_name="don.pdf",
+        chunks=[make_pdf("don")],
     )
-    services.document_reuse(dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land)
+    services.document_reuse(
+        dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land
+    )
     # Already verified: no consent is asked for it again.
     assert services.consentable_components(draft) == []
     dossier_submit(dossier=draft, applicant=citizen)
@@ -172,7 +187,9 @@ def test_an_expired_document_is_not_offered_nor_reusable(verified_land, business
     draft = draft_create(applicant=citizen, procedure=business_registration)
     assert selectors.reusable_for(dossier=draft, owner=citizen) == {}
     with pytest.raises(DossierError) as error:
-        services.document_reuse(dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land)
+        services.document_reuse(
+            dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land
+        )
     assert "hết hạn" in error.value.problems[0].message
 
 

@@ -172,6 +172,54 @@ def procedure(agency, rule_set):
     return ProcedureFactory(agencies=[agency])
 
 
+# -- Warehouse (R-WH-2): two procedures of `agency` that ask for the same kind of document, so a document
+# verified in a dossier of one is reused in the other.
+
+LAND = "giay_chung_nhan_qsdd"
+
+
+@pytest.fixture
+def land_type(db):
+    from motcua.catalog.models import DocumentType
+
+    return DocumentType.objects.create(code=LAND, name="Giấy chứng nhận quyền sử dụng đất")
+
+
+def _with_land_component(procedure, code: str, name: str):
+    from motcua.catalog.tests.factories import ComponentFactory
+
+    ComponentFactory(
+        procedure=procedure,
+        code=code,
+        name=name,
+        required=False,
+        accepted_formats=["pdf", "jpg", "png"],
+        document_type=LAND,
+        order=2,
+    )
+    return procedure
+
+
+@pytest.fixture
+def building_permit(agency, rule_set, land_type):
+    """A procedure of `agency` asking for "don" and a land-use certificate "giay_to_dat"."""
+    from motcua.catalog.tests.factories import ProcedureFactory
+
+    return _with_land_component(
+        ProcedureFactory(agencies=[agency], name="Cấp giấy phép xây dựng"), "giay_to_dat", "Giấy tờ về đất"
+    )
+
+
+@pytest.fixture
+def business_registration(agency, rule_set, land_type):
+    """Another procedure of `agency` whose component "dia_diem" asks for the same kind of document."""
+    from motcua.catalog.tests.factories import ProcedureFactory
+
+    return _with_land_component(
+        ProcedureFactory(agencies=[agency], name="Đăng ký hộ kinh doanh"), "dia_diem", "Giấy tờ về địa điểm"
+    )
+
+
 SEAL_PASSWORD_ENV = "MOTCUA_TEST_SEAL_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
 

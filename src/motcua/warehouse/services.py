@@ -434,7 +434,7 @@ def document_reuse(
         raise DossierError(
             [Problem("component", "unknown", _("Không tìm thấy giấy tờ này trong Kho dữ liệu của bạn."))]
         )
-    if document.is_expired(today):
+    if document.expires_on is not None and document.is_expired(today):
         raise DossierError(
             [
                 Problem(

@@ -1,49 +1,12 @@
-"""Fixtures of the warehouse tests: two procedures of Ba Đình that both ask for a land-use certificate, so a
-document verified in one is reused in the other, and a helper that submits a dossier with given consents."""
+"""Fixtures of the warehouse tests (the two procedures sharing a document type are in the root conftest): the
+land document's bytes, and a helper that submits a dossier with given consents."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import make_pdf
-from motcua.catalog.models import DocumentType
-from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS, ComponentFactory, ProcedureFactory
-
-LAND = "giay_chung_nhan_qsdd"
-
-
-@pytest.fixture
-def land_type(db):
-    return DocumentType.objects.create(code=LAND, name="Giấy chứng nhận quyền sử dụng đất")
-
-
-def _with_land_component(procedure, code: str, name: str):
-    ComponentFactory(
-        procedure=procedure,
-        code=code,
-        name=name,
-        required=False,
-        accepted_formats=["pdf", "jpg", "png"],
-        document_type=LAND,
-        order=2,
-    )
-    return procedure
-
-
-@pytest.fixture
-def building_permit(agency, rule_set, land_type):
-    """A procedure of `agency` asking for "don" and a land-use certificate "giay_to_dat"."""
-    return _with_land_component(
-        ProcedureFactory(agencies=[agency], name="Cấp giấy phép xây dựng"), "giay_to_dat", "Giấy tờ về đất"
-    )
-
-
-@pytest.fixture
-def business_registration(agency, rule_set, land_type):
-    """Another procedure of `agency` whose component "dia_diem" asks for the same kind of document."""
-    return _with_land_component(
-        ProcedureFactory(agencies=[agency], name="Đăng ký hộ kinh doanh"), "dia_diem", "Giấy tờ về địa điểm"
-    )
+from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
 
 
 @pytest.fixture

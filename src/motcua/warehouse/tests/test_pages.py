@@ -9,12 +9,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from conftest import make_pdf
+from conftest import LAND, make_pdf
 from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
 from motcua.dossiers.services import dossier_file_add, draft_create, draft_update
 from motcua.warehouse import services
 from motcua.warehouse.models import Consent, Document, DocumentAccess, DocumentUse
-from motcua.warehouse.tests.conftest import LAND
 from motcua.workflow import services as workflow
 
 

@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import make_pdf
+from conftest import LAND, make_pdf
 from motcua.audit.models import AuditEvent
 from motcua.dossiers.services import DossierError, draft_create
 from motcua.warehouse import selectors, services
 from motcua.warehouse.models import Consent, Document, DocumentUse
-from motcua.warehouse.tests.conftest import LAND
 from motcua.workflow import services as workflow
 
 

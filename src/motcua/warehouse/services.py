@@ -119,25 +119,38 @@ def dossier_submit_with_consent(
         ack = dossier_submit(dossier=dossier, applicant=applicant, submission_key=submission_key)
         if ack.replayed or ack.dossier.pk != dossier.pk:
             return ack
-        submitted = ack.dossier
-        for component in consentable_components(submitted):
-            if component.code in wanted:
-                _consent_give(
-                    dossier=submitted,
-                    owner=applicant,
-                    scope=Consent.Scope.COMPONENT,
-                    component=component,
-                    at=ack.submitted_at,
-                )
-        if result:
-            _consent_give(
-                dossier=submitted,
-                owner=applicant,
-                scope=Consent.Scope.RESULT,
-                component=None,
-                at=ack.submitted_at,
-            )
+        consents_give(
+            dossier=ack.dossier, owner=applicant, component_codes=wanted, result=result, at=ack.submitted_at
+        )
     return ack
+
+
+def consents_give(
+    *,
+    dossier: Dossier,
+    owner: User,
+    component_codes: Iterable[str] = (),
+    result: bool = False,
+    at: datetime.datetime | None = None,
+) -> list[Consent]:
+    """Record the owner's consent to keep the verified copies of the named components of their submitted
+    dossier, and its result, in their warehouse (R-PRIV-1); codes that cannot enter the warehouse are ignored,
+    a consent already given is not repeated. Until the dossier is accepted, a consent still takes effect."""
+    if dossier.applicant_id != owner.pk or dossier.is_draft:
+        return []
+    wanted = set(component_codes)
+    at = at or timezone.now()
+    with transaction.atomic():
+        given = [
+            _consent_give(dossier=dossier, owner=owner, scope=Consent.Scope.COMPONENT, component=c, at=at)
+            for c in consentable_components(dossier)
+            if c.code in wanted
+        ]
+        if result:
+            given.append(
+                _consent_give(dossier=dossier, owner=owner, scope=Consent.Scope.RESULT, component=None, at=at)
+            )
+    return given
 
 
 def consent_withdraw(*, owner: User, consent: Consent) -> Consent:

@@ -13,9 +13,27 @@ from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import submission_create
 from motcua.identity.models import User
+from motcua.warehouse.services import consents_give
 from motcua.workflow import services
 
 BIRTH_REGISTRATION = "1.001193"
+BUILDING_PERMIT = "1.009974"
+BUILDING_ANSWERS = {
+    "chu_dau_tu_ho_ten": "Nguyễn Văn An",
+    "chu_dau_tu_so_dinh_danh": "001090012345",
+    "dien_thoai": "0912345678",
+    "dia_chi_lien_he": {"province": 1, "commune": 4, "street": "12 phố Đội Cấn"},
+    "dia_diem_xay_dung": {"province": 1, "commune": 4, "street": "Ngõ 5 phố Đội Cấn"},
+    "so_thua_dat": "125",
+    "to_ban_do": "18",
+    "dien_tich_lo_dat": "62.5",
+    "dien_tich_xay_dung": "55",
+    "tong_dien_tich_san": "220",
+    "so_tang": "4",
+    "chieu_cao": "15.2",
+    "thoi_gian_hoan_thanh": "8",
+    "cam_doan": "on",
+}
 ANSWERS = {
     "nguoi_yeu_cau_dien_thoai": "0912345678",
     "quan_he": "cha",
@@ -105,7 +123,29 @@ class Command(BaseCommand):
             original_name="giay-khai-sinh.pdf",
             chunks=[_pdf("Giấy khai sinh")],
         )
+        consents_give(
+            dossier=dossiers[7], owner=citizen, result=True
+        )  # the birth certificate goes to the warehouse
         services.submit_for_approval(dossier=dossiers[7], official=specialist)
         services.approve(dossier=dossiers[7], official=leader)
         services.issue_result(dossier=dossiers[7], official=specialist)
+        dossiers.append(self._building_permit(citizen, agency, receptionist))
         self.stdout.write(_("Đã tạo %(n)s hồ sơ mẫu ở các trạng thái khác nhau.") % {"n": len(dossiers)})
+
+    def _building_permit(self, citizen: User, agency, receptionist: User) -> Dossier:
+        """A building permit dossier whose land-use certificate the citizen agreed to keep: accepted, so its
+        verified copy is in the warehouse and offered for one-click reuse (e.g. in Đăng ký hộ kinh doanh)."""
+        ack = submission_create(
+            applicant=citizen,
+            submission_key=f"demo-{uuid.uuid4().hex}",
+            procedure=Procedure.objects.get(code=BUILDING_PERMIT),
+            agency=agency,
+            form_data=BUILDING_ANSWERS,
+            files=[
+                ("giay_to_dat", "giay-chung-nhan-qsdd.pdf", [_pdf("Giấy chứng nhận quyền sử dụng đất")]),
+                ("ban_ve_thiet_ke", "ban-ve-thiet-ke.pdf", [_pdf("Bản vẽ thiết kế")]),
+            ],
+        )
+        consents_give(dossier=ack.dossier, owner=citizen, component_codes=["giay_to_dat"])
+        services.accept(dossier=ack.dossier, official=receptionist)
+        return ack.dossier

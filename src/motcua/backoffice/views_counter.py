@@ -113,6 +113,7 @@ def certification_new(request: HttpRequest) -> HttpResponse:
                 pages=int(pages_text) if pages_text.isdigit() and len(pages_text) < 5 else None,
             ),
             scans=_scans(request.FILES.getlist("scans")),
+            keep_in_warehouse=post.get("keep_in_warehouse") == "1",
         )
     except CertificationError as error:
         return _certify_page(request, agencies, error.problems, post, status=400)

@@ -56,6 +56,7 @@ from motcua.notifications.services import notify
 from motcua.signatures.issuing import document_issue
 from motcua.signatures.models import IssuedDocument
 from motcua.signatures.sealing import SealingError, seal_pdf
+from motcua.warehouse.services import certified_copy_store
 from motcua.workflow import services as workflow
 from motcua.workflow.services import WorkflowError, roles_at
 from motcua.worktime.calendar import WorkCalendar
@@ -177,13 +178,15 @@ def certified_copy_issue(
     original: Original,
     scans: Iterable[tuple[str, Iterable[bytes]]],
     received_at: dt.datetime | None = None,
+    keep_in_warehouse: bool = False,
 ) -> CertifiedCopy:
     """Issue a certified electronic copy of a paper original the official has checked (R-CERT-1, R-CERT-2).
 
     `scans` yields (name, chunks) in page order: PDF, JPEG or PNG. The copy is every captured page in that
     order, each marked with the register number and "page i of n", then the statement page; signed by the
     official and sealed by the agency, and recorded in the register with its due time. The applicant is
-    their account when they have one; otherwise the name and ID number the official typed. CertificationError
+    their account when they have one; otherwise the name and ID number the official typed. `keep_in_warehouse`:
+    the applicant agreed at the counter to keep the copy in their warehouse (only with an account). CertificationError
     lists every problem (nothing recorded); SealingFailed when signing failed (no number consumed).
     """
     if not roles_at(official, agency.pk) & CERTIFY_ROLES:
@@ -308,8 +311,10 @@ def certified_copy_issue(
                 % {"agency": agency.name, "title": copy.document_title, "number": copy.register_number},
                 link=reverse("portal:certified_copies"),
             )
-        # Issue 5 (warehouse, R-WH-1): with the applicant's recorded consent (R-PRIV-1), the copy is to be
-        # stored in their warehouse here, in this transaction. Until then the portal lists it from the register.
+        if keep_in_warehouse:
+            # The applicant said yes at the counter (`keep_in_warehouse`): the copy enters their warehouse with
+            # that consent recorded by the official (R-WH-1, R-PRIV-1); the register lists it either way.
+            certified_copy_store(copy=copy, official=official, at=issued_at)
         audit_record(
             actor=official,
             action="certified_copy.issued",

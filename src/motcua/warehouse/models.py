@@ -26,13 +26,24 @@ class Consent(models.Model):
     class Scope(models.TextChoices):
         COMPONENT = "component", _("Lưu bản đã được xác minh của thành phần hồ sơ")
         RESULT = "result", _("Lưu kết quả giải quyết")
+        CERTIFIED_COPY = "certified_copy", _("Lưu bản sao chứng thực điện tử")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(_("nội dung đồng ý"), max_length=16, choices=Scope.choices)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="+")
+    # What it is about: a dossier (its component or result), or a certified copy made at the counter.
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     component = models.ForeignKey(
         "catalog.Component", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    certified_copy = models.ForeignKey(
+        "certification.CertifiedCopy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The one-stop official who recorded a consent the person gave in words at the counter; None: given online.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # The sentence the owner agreed to, exactly as shown, and its language.
     wording = models.TextField(_("nội dung đã đồng ý"))

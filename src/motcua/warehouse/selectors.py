@@ -72,7 +72,9 @@ def reusable_for(*, dossier: Dossier, owner: User) -> dict[str, list[Document]]:
 
 
 def consents_of(*, owner: User) -> QuerySet[Consent]:
-    return Consent.objects.filter(owner=owner).select_related("dossier__procedure", "component")
+    return Consent.objects.filter(owner=owner).select_related(
+        "dossier__procedure", "component", "certified_copy", "recorded_by"
+    )
 
 
 def consent_for_owner(*, owner: User, public_id: uuid.UUID | str) -> Consent:

@@ -45,6 +45,11 @@ class WarehouseError(Exception):
 
 def consent_wording(*, scope: str, name: str) -> str:
     """The sentence the owner agrees to, in the language of the page; stored as they saw it."""
+    if scope == Consent.Scope.CERTIFIED_COPY:
+        return _(
+            "Người yêu cầu đồng ý lưu bản sao chứng thực điện tử “%(name)s” vào Kho dữ liệu điện tử của mình để "
+            "dùng lại khi làm thủ tục khác, và biết rằng có thể rút lại sự đồng ý bất cứ lúc nào."
+        ) % {"name": name}
     if scope == Consent.Scope.RESULT:
         return _(
             "Tôi đồng ý lưu kết quả giải quyết hồ sơ này vào Kho dữ liệu điện tử của tôi để dùng lại khi làm "
@@ -173,7 +178,10 @@ def consent_withdraw(*, owner: User, consent: Consent) -> Consent:
             action="warehouse.consent_withdrawn",
             object_type="consent",
             object_id=str(locked.public_id),
-            data={"dossier": str(locked.dossier.public_id), "removed": [str(p) for p in removed]},
+            data={
+                "dossier": str(locked.dossier.public_id) if locked.dossier else None,
+                "removed": [str(p) for p in removed],
+            },
             at=now,
         )
     return locked
@@ -287,6 +295,50 @@ def results_store(*, dossier: Dossier, official: User, at: datetime.datetime) ->
     if stored:
         _audit_entered(official, dossier, stored, at)
     return stored
+
+
+def certified_copy_store(*, copy: Any, official: User, at: datetime.datetime) -> Document | None:
+    """Put a certified copy just issued at the counter into its applicant's warehouse, with the consent they gave
+    there in words, recorded by the official (R-WH-1, R-PRIV-1). Called inside the issuing transaction; None when
+    the applicant has no account."""
+    if copy.applicant is None:
+        return None
+    consent = Consent.objects.create(
+        owner=copy.applicant,
+        scope=Consent.Scope.CERTIFIED_COPY,
+        certified_copy=copy,
+        wording=consent_wording(scope=Consent.Scope.CERTIFIED_COPY, name=copy.document_title),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        given_at=at,
+        recorded_by=official,
+    )
+    document = Document.objects.create(
+        owner=copy.applicant,
+        title=copy.document_title[:TITLE_MAX],
+        number=copy.document_number[:NUMBER_MAX],
+        issuer=copy.document_issuer[:ISSUER_MAX],
+        stored_file=copy.copy_file,
+        original_name=copy.file_name,
+        provenance=Document.Provenance.CERTIFIED_COPY,
+        agency=copy.agency,
+        verified_by=official,
+        verified_at=at,
+        consent=consent,
+    )
+    audit_record(
+        actor=official,
+        action="warehouse.certified_copy_entered",
+        object_type="certified_copy",
+        object_id=str(copy.public_id),
+        data={
+            "owner": copy.applicant_id,
+            "consent": str(consent.public_id),
+            "wording": consent.wording,
+            "document": str(document.public_id),
+        },
+        at=at,
+    )
+    return document
 
 
 def _audit_entered(actor: User, dossier: Dossier, documents: Sequence[Document], at) -> None:

@@ -215,3 +215,36 @@ def test_failed_seal_consumes_no_number_and_leaves_no_entry(agency, receptionist
 
     monkeypatch.setattr(services, "document_issue", real)
     assert issue(receptionist, agency, THREE_PAGES).number == 1  # the number was given back
+
+
+# -- the applicant's warehouse (R-WH-1, R-PRIV-1) ---------------------------------------------------------
+
+
+def test_a_copy_enters_the_warehouse_when_the_applicant_agreed_at_the_counter_R_WH_1(
+    agency, receptionist, citizen, sealed
+):
+    """R-WH-1, R-PRIV-1: certified copies are kept in the warehouse, with the consent the official recorded."""
+    from motcua.warehouse.models import Consent, Document
+
+    copy = issue(receptionist, agency, THREE_PAGES, applicant=citizen, keep_in_warehouse=True)
+
+    document = Document.objects.get(owner=citizen)
+    assert document.provenance == Document.Provenance.CERTIFIED_COPY
+    assert document.stored_file == copy.copy_file
+    assert (document.title, document.number, document.issuer) == (
+        DIPLOMA.title,
+        DIPLOMA.number,
+        DIPLOMA.issuer,
+    )
+    assert (document.agency, document.verified_by) == (agency, receptionist)
+    consent = Consent.objects.get(owner=citizen)
+    assert consent.certified_copy == copy and consent.recorded_by == receptionist
+    assert DIPLOMA.title in consent.wording
+
+
+def test_a_copy_stays_out_of_the_warehouse_without_consent_or_account(agency, receptionist, citizen, sealed):
+    from motcua.warehouse.models import Document
+
+    issue(receptionist, agency, THREE_PAGES, applicant=citizen)
+    issue(receptionist, agency, THREE_PAGES, keep_in_warehouse=True)  # no account: nowhere to keep it
+    assert not Document.objects.exists()

@@ -55,6 +55,24 @@ def test_official_certifies_a_copy_from_the_counter_page(client, receptionist, c
     assert copy.register_number in register.content.decode()
 
 
+def test_the_box_ticked_at_the_counter_puts_the_copy_in_the_warehouse_R_PRIV_1(
+    client, receptionist, citizen, sealed
+):
+    """R-PRIV-1: the official records the consent the person gives at the counter; the citizen sees both."""
+    from motcua.warehouse.models import Document
+
+    client.force_login(receptionist)
+    assert 'name="keep_in_warehouse"' in client.get(reverse("backoffice:certification_new")).content.decode()
+    client.post(reverse("backoffice:certification_new"), certify_post(keep_in_warehouse="1"))
+    document = Document.objects.get(owner=citizen)
+    client.force_login(citizen)
+    assert DIPLOMA.title in client.get("/kho-du-lieu/").content.decode()
+    consents = client.get("/kho-du-lieu/dong-y/").content.decode()
+    assert (
+        document.consent.certified_copy.register_number in consents and receptionist.display_name in consents
+    )
+
+
 def test_certify_page_shows_every_problem_and_keeps_what_was_typed(client, receptionist, sealed):
     client.force_login(receptionist)
     response = client.post(

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -204,6 +205,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return _workflow_error(exc)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
+    elif isinstance(exc, Http404):
+        # Raised by the shared download helper (a file out of reach or gone): the API's own 404, not a 500.
+        exc = exceptions.NotFound()
     elif isinstance(exc, SuspiciousOperation | RecursionError):
         # Too many fields or files, nesting too deep for the JSON decoder, and the like.
         exc = exceptions.ParseError()

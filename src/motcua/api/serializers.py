@@ -1170,11 +1170,41 @@ class AllowedActionSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="POST here to take the action.")
 
 
+class WarehouseProvenanceSerializer(Serializer):
+    """Where a file reused from the applicant's personal data warehouse came from (R-WH-2)."""
+
+    provenance = serializers.ChoiceField(
+        choices=["uploaded", "verified", "certified_copy", "result"],
+        help_text="uploaded: by the owner, unverified; verified: by an agency while accepting a dossier; "
+        "certified_copy; result: of a dossier.",
+    )
+    provenance_label = serializers.CharField(source="get_provenance_display")
+    document_type = serializers.CharField()
+    title = serializers.CharField()
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True)
+    agency_name = serializers.CharField(source="agency.name", default=None, allow_null=True)
+    dossier_code = serializers.SerializerMethodField()
+    verified_by = serializers.CharField(source="verified_by.display_name", default=None, allow_null=True)
+    verified_at = serializers.DateTimeField(allow_null=True)
+
+    def get_dossier_code(self, document) -> str | None:
+        return (document.dossier.code or document.dossier.reference) if document.dossier else None
+
+
 class OfficialFileSerializer(DossierFileSerializer):
     download = serializers.SerializerMethodField(help_text="GET this URL for the file (the read is audited).")
+    warehouse = serializers.SerializerMethodField(
+        help_text="Set when the applicant reused this file from their data warehouse: its provenance. Each read "
+        "is shown to the owner in their access log (R-PRIV-2)."
+    )
 
     class Meta(DossierFileSerializer.Meta):
-        fields = [*DossierFileSerializer.Meta.fields, "download"]
+        fields = [*DossierFileSerializer.Meta.fields, "download", "warehouse"]
+
+    @extend_schema_field(WarehouseProvenanceSerializer(allow_null=True))
+    def get_warehouse(self, dossier_file) -> dict[str, Any] | None:
+        document = self.context.get("provenance", {}).get(dossier_file.pk)
+        return WarehouseProvenanceSerializer(document).data if document is not None else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download(self, dossier_file) -> str:

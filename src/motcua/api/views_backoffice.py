@@ -50,6 +50,7 @@ from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_file_for_official, dossier_for_official
 from motcua.identity.models import User
+from motcua.warehouse.selectors import provenance_for_official
 from motcua.workflow import selectors as workflow_selectors
 from motcua.workflow import services
 from motcua.workflow.models import Consultation, ResultDocument
@@ -84,10 +85,13 @@ def official_dossier(request, public_id, *, purpose: str) -> Dossier:
 
 
 def official_detail(request, dossier: Dossier) -> dict:
+    record = processing_record(dossier=dossier)
     context = {
         "request": request,
         "dossier": dossier,
-        "record": processing_record(dossier=dossier),
+        "record": record,
+        # Files reused from the applicant's warehouse, with their provenance; each such read is logged (R-PRIV-2).
+        "provenance": provenance_for_official(official=request.user, dossier=dossier, files=record.files),
         "allowed_actions": services.allowed_actions(dossier, request.user),
         "result_route": "v1:backoffice-dossier-result",
     }

@@ -360,15 +360,10 @@ def dossier_act(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def dossier_file_download(request: HttpRequest, public_id: uuid.UUID, file_id: int) -> FileResponse:
     """A submitted file, as uploaded; through the same access function as the check page (audited).
     `?xem=1` asks for the inline preview the check page frames (PDF and images only)."""
-
-    def load() -> DossierFile:
-        dossier_file = dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id)
-        provenance_for_official(
-            official=request.user, dossier=dossier_file.dossier, files=[dossier_file], purpose="file"
-        )
-        return dossier_file
-
-    return dossier_file_response(load, inline=request.GET.get("xem") == "1")
+    return dossier_file_response(
+        lambda: dossier_file_for_official(official=request.user, public_id=public_id, file_id=file_id),
+        inline=request.GET.get("xem") == "1",
+    )
 
 
 @official_required

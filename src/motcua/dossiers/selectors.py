@@ -171,9 +171,16 @@ def dossier_for_official(*, official: User, public_id: uuid.UUID | str, purpose:
 
 
 def dossier_file_for_official(*, official: User, public_id: uuid.UUID | str, file_id: int) -> DossierFile:
-    """A file of a dossier the official may read (through dossier_for_official, so the read is audited)."""
+    """A file of a dossier the official may read (through dossier_for_official, so the read is audited); a file
+    reused from the applicant's warehouse also lands in the access log its owner reads (R-PRIV-2)."""
+    from motcua.warehouse.selectors import provenance_for_official  # the warehouse builds on dossiers
+
     dossier = dossier_for_official(official=official, public_id=public_id, purpose="file")
-    return DossierFile.objects.select_related("stored_file", "component").get(dossier=dossier, pk=file_id)
+    dossier_file = DossierFile.objects.select_related("stored_file", "component").get(
+        dossier=dossier, pk=file_id
+    )
+    provenance_for_official(official=official, dossier=dossier, files=[dossier_file], purpose="file")
+    return dossier_file
 
 
 # -- what a supplement changed (R-SUP-4) ---------------------------------------------------------------

@@ -344,3 +344,13 @@ def test_a_hostile_consultation_answer_is_400_and_leaves_it_open(dossier, specia
     assert assert_vietnamese_error(response, 400)["errors"][0]["field"] == "answer"
     consultation.refresh_from_db()
     assert consultation.answered_at is None
+
+
+def test_a_file_of_another_agencys_dossier_is_404_in_the_apis_shape_not_500(submitted, other_receptionist):
+    """The download helper raises Django's Http404; the API answers its own Vietnamese 404 (R-PROH-4)."""
+    file_id = submitted.files.first().pk
+    for path in (f"files/{file_id}", "files/999999999"):
+        response = client_for(other_receptionist).get(
+            f"/api/v1/backoffice/dossiers/{submitted.public_id}/{path}/"
+        )
+        assert assert_vietnamese_error(response, 404)["code"] == "not_found"

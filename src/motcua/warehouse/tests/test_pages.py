@@ -239,3 +239,27 @@ def test_official_of_another_agency_cannot_read_the_warehouse_R_PRIV_2(
     # Nor through the owner's pages: those are the owner's only.
     assert client.get(f"/kho-du-lieu/{verified_land.public_id}/").status_code == 404
     assert not DocumentAccess.objects.filter(official=other_receptionist).exists()
+
+
+def test_the_officials_api_gives_the_provenance_and_its_reads_are_logged_too_R_PRIV_2(
+    reused_dossier, verified_land, receptionist, other_receptionist
+):
+    """R-PRIV-2: a read through the REST API is a read like any other: the owner sees it."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(receptionist)
+    body = api.get(f"/api/v1/backoffice/dossiers/{reused_dossier.public_id}/").json()
+    reused = next(f for f in body["files"] if f["component"] == "dia_diem")
+    assert reused["warehouse"]["provenance"] == "verified"
+    assert reused["warehouse"]["agency"] == reused_dossier.agency.code
+    assert reused["warehouse"]["verified_by"] == receptionist.display_name
+    assert next(f for f in body["files"] if f["component"] == "don")["warehouse"] is None
+    assert api.get(reused["download"]).status_code == 200
+    assert sorted(DocumentAccess.objects.values_list("purpose", flat=True)) == ["file", "view"]
+
+    api.force_authenticate(other_receptionist)
+    assert api.get(f"/api/v1/backoffice/dossiers/{reused_dossier.public_id}/").status_code == 404
+    other = api.get(reused["download"])  # the file of another agency's dossier: 404 in the API's shape
+    assert other.status_code == 404 and other.json()["code"] == "not_found"
+    assert DocumentAccess.objects.count() == 2

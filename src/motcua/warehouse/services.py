@@ -256,6 +256,9 @@ def verified_components_store(
             dossier=dossier,
             verified_by=official,
             verified_at=at,
+            # The check does not record the issue date; for a type whose validity the law limits, count it
+            # from the verification, the latest the document can have been issued (an upper bound).
+            expires_on=_expiry(component.document_type, timezone.localdate(at)),
             signature=signatures.get(dossier_file.pk),
             consent=consents[component.pk],
         )

@@ -248,3 +248,15 @@ def test_owner_deletes_a_document_and_it_is_no_longer_offered(verified_land, bus
     draft = draft_create(applicant=citizen, procedure=business_registration)
     assert selectors.reusable_for(dossier=draft, owner=citizen) == {}
     assert not selectors.documents_of(owner=citizen).exists()
+
+
+def test_a_verified_document_of_a_type_with_limited_validity_expires(
+    submit_with, building_permit, receptionist, citizen, land_type
+):
+    land_type.validity_months = 6
+    land_type.save()
+    dossier = submit_with(building_permit, "giay_to_dat", consent=["giay_to_dat"])
+    workflow.accept(dossier=dossier, official=receptionist)
+    document = Document.objects.get(owner=citizen)
+    verified_on = timezone.localdate(document.verified_at)
+    assert document.expires_on is not None and 181 <= (document.expires_on - verified_on).days <= 184

@@ -411,6 +411,26 @@ class FileUploadSerializer(Serializer):
     file = serializers.FileField(allow_empty_file=True, max_length=255)
 
 
+class SubmitSerializer(Serializer):
+    """Optional body of a submission: what the applicant agrees to keep in their data warehouse (R-PRIV-1).
+
+    The consent is recorded with the wording of `consent_wording` in the request's language (Accept-Language)
+    and can be withdrawn in the portal; without it nothing enters the warehouse."""
+
+    consent_components = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        max_length=100,
+        required=False,
+        default=list,
+        help_text="Codes of components whose files, once verified by the receiving agency, may be kept in the "
+        "applicant's warehouse. Components with no document type, or whose file already comes from a verified "
+        "warehouse document, are ignored.",
+    )
+    consent_result = serializers.BooleanField(
+        required=False, default=False, help_text="The result of the dossier may be kept in the warehouse."
+    )
+
+
 class SubmissionSerializer(Serializer):
     """The text parts of a one-shot submission; the file parts are named by component code."""
 

@@ -31,7 +31,6 @@ from motcua.dossiers.services import (
     Acknowledgement,
     dossier_file_add,
     dossier_file_remove,
-    dossier_submit,
     draft_create,
     draft_update,
     submission_create,
@@ -39,6 +38,7 @@ from motcua.dossiers.services import (
 from motcua.dossiers.tracking import TrackingLimited, dossier_track
 from motcua.ratelimit import client_address
 from motcua.signatures.selectors import with_signatures
+from motcua.warehouse.services import dossier_submit_with_consent
 from motcua.workflow.models import ResultDocument
 from motcua.workflow.selectors import decisions_for_applicant, result_for_applicant, results_for_applicant
 from motcua.workflow.services import resubmit, withdraw
@@ -433,14 +433,21 @@ class DossierSubmitView(APIView):
         "success the acknowledgement states the official receipt time (R-ACK-2); otherwise 422 lists every "
         "problem and nothing is submitted (R-ACK-3). Submitting a submitted dossier again returns its "
         "acknowledgement; a key already used for another dossier answers 409.",
-        request=None,
+        request=s.SubmitSerializer,
         parameters=[idempotency_header(required=False)],
         responses={200: s.AcknowledgementSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
     )
     def post(self, request, public_id):
         key = idempotency_key(request, required=False)
         dossier = own_dossier(request, public_id)
-        ack = dossier_submit(dossier=dossier, applicant=request.user, submission_key=key)
+        consent = parse(s.SubmitSerializer, request)
+        ack = dossier_submit_with_consent(
+            dossier=dossier,
+            applicant=request.user,
+            submission_key=key,
+            component_codes=consent["consent_components"],
+            result=consent["consent_result"],
+        )
         if ack.dossier.pk != dossier.pk:
             raise key_reused(ack)
         return Response(acknowledgement(ack))

@@ -263,3 +263,25 @@ def test_the_officials_api_gives_the_provenance_and_its_reads_are_logged_too_R_P
     other = api.get(reused["download"])  # the file of another agency's dossier: 404 in the API's shape
     assert other.status_code == 404 and other.json()["code"] == "not_found"
     assert DocumentAccess.objects.count() == 2
+
+
+def test_a_submission_through_the_api_records_the_consent_given_R_PRIV_1(citizen, building_permit):
+    from rest_framework.test import APIClient
+
+    draft = _draft_with_land(citizen, building_permit)
+    api = APIClient()
+    api.force_authenticate(citizen)
+    bad = api.post(
+        f"/api/v1/dossiers/{draft.public_id}/submit/", {"consent_components": "giay_to_dat"}, format="json"
+    )
+    assert bad.status_code == 400 and not Consent.objects.exists()  # a list is expected; nothing submitted
+    response = api.post(
+        f"/api/v1/dossiers/{draft.public_id}/submit/",
+        {"consent_components": ["giay_to_dat"], "consent_result": True},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert sorted(Consent.objects.filter(dossier=draft).values_list("scope", flat=True)) == [
+        "component",
+        "result",
+    ]

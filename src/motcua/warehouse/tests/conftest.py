@@ -45,3 +45,33 @@ def submit_with(citizen, pdf_bytes, land_pdf):
         return ack.dossier
 
     return make
+
+
+@pytest.fixture
+def verified_land(submit_with, building_permit, receptionist, citizen):
+    """`citizen`'s land certificate, verified by `receptionist` while accepting a building permit dossier."""
+    from motcua.warehouse.models import Document
+    from motcua.workflow import services as workflow
+
+    dossier = submit_with(building_permit, "giay_to_dat", consent=["giay_to_dat"])
+    workflow.accept(dossier=dossier, official=receptionist)
+    return Document.objects.get(owner=citizen)
+
+
+@pytest.fixture
+def reused_draft(verified_land, business_registration, citizen):
+    """A draft of `business_registration` with its form "don" uploaded and the land certificate reused."""
+    from motcua.dossiers.services import dossier_file_add, draft_create, draft_update
+    from motcua.warehouse.services import document_reuse
+
+    draft = draft_create(applicant=citizen, procedure=business_registration)
+    draft_update(dossier=draft, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
+    dossier_file_add(
+        dossier=draft,
+        applicant=citizen,
+        component_code="don",
+        original_name="don.pdf",
+        chunks=[make_pdf("don")],
+    )
+    document_reuse(dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land)
+    return draft

@@ -14,14 +14,6 @@ from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
 from motcua.dossiers.services import dossier_file_add, draft_create, draft_update
 from motcua.warehouse import services
 from motcua.warehouse.models import Consent, Document, DocumentAccess, DocumentUse
-from motcua.workflow import services as workflow
-
-
-@pytest.fixture
-def verified_land(submit_with, building_permit, receptionist, citizen):
-    dossier = submit_with(building_permit, "giay_to_dat", consent=["giay_to_dat"])
-    workflow.accept(dossier=dossier, official=receptionist)
-    return Document.objects.get(owner=citizen)
 
 
 def as_user(user) -> Client:
@@ -195,20 +187,8 @@ def test_reuse_of_a_document_that_is_not_yours_says_so(verified_land, business_r
 
 
 @pytest.fixture
-def reused_dossier(verified_land, business_registration, citizen):
-    draft = draft_create(applicant=citizen, procedure=business_registration)
-    draft_update(dossier=draft, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
-    dossier_file_add(
-        dossier=draft,
-        applicant=citizen,
-        component_code="don",
-        original_name="don.pdf",
-        chunks=[make_pdf("don")],
-    )
-    services.document_reuse(
-        dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land
-    )
-    return services.dossier_submit_with_consent(dossier=draft, applicant=citizen).dossier
+def reused_dossier(reused_draft, citizen):
+    return services.dossier_submit_with_consent(dossier=reused_draft, applicant=citizen).dossier
 
 
 def test_official_sees_provenance_and_the_owner_sees_the_use_R_PRIV_2(

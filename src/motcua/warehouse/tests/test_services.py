@@ -128,13 +128,6 @@ def test_no_result_enters_without_consent(
 # -- reuse (R-WH-2) -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def verified_land(submit_with, building_permit, receptionist, citizen):
-    dossier = submit_with(building_permit, "giay_to_dat", consent=["giay_to_dat"])
-    workflow.accept(dossier=dossier, official=receptionist)
-    return Document.objects.get(owner=citizen)
-
-
 def test_a_verified_document_is_offered_and_reused_in_another_procedure_R_WH_2(
     verified_land, business_registration, citizen
 ):
@@ -155,28 +148,13 @@ def test_a_verified_document_is_offered_and_reused_in_another_procedure_R_WH_2(
         )
 
 
-def test_a_reused_verified_document_is_not_stored_twice(
-    verified_land, business_registration, citizen, receptionist
-):
-    from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
-    from motcua.dossiers.services import dossier_file_add, dossier_submit, draft_update
+def test_a_reused_verified_document_is_not_stored_twice(reused_draft, citizen, receptionist):
+    from motcua.dossiers.services import dossier_submit
 
-    draft = draft_create(applicant=citizen, procedure=business_registration)
-    draft_update(dossier=draft, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
-    dossier_file_add(
-        dossier=draft,
-        applicant=citizen,
-        component_code="don",
-        original_name="don.pdf",
-        chunks=[make_pdf("don")],
-    )
-    services.document_reuse(
-        dossier=draft, applicant=citizen, component_code="dia_diem", document=verified_land
-    )
     # Already verified: no consent is asked for it again.
-    assert services.consentable_components(draft) == []
-    dossier_submit(dossier=draft, applicant=citizen)
-    workflow.accept(dossier=draft, official=receptionist)
+    assert services.consentable_components(reused_draft) == []
+    dossier_submit(dossier=reused_draft, applicant=citizen)
+    workflow.accept(dossier=reused_draft, official=receptionist)
     assert Document.objects.filter(owner=citizen).count() == 1
 
 

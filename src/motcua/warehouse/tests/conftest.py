@@ -14,31 +14,32 @@ def land_pdf() -> bytes:
     return make_pdf("Giay chung nhan quyen su dung dat so AB 123456")
 
 
+def draft_with(applicant, procedure, files: dict[str, bytes]):
+    """A draft of `applicant` with the e-form answered and one file per component code in `files`."""
+    from motcua.dossiers.services import dossier_file_add, draft_create, draft_update
+
+    draft = draft_create(applicant=applicant, procedure=procedure)
+    draft_update(dossier=draft, applicant=applicant, form_data=dict(SMALL_EFORM_ANSWERS))
+    for code, data in files.items():
+        dossier_file_add(
+            dossier=draft,
+            applicant=applicant,
+            component_code=code,
+            original_name=f"{code}.pdf",
+            chunks=[data],
+        )
+    return draft
+
+
 @pytest.fixture
 def submit_with(citizen, pdf_bytes, land_pdf):
     """submit_with(procedure, land_code, consent=[...], result=False): a dossier of `citizen` with "don" and the
     land document on component `land_code`, submitted through the consent-taking submission."""
-    from motcua.dossiers.services import dossier_file_add, draft_create, draft_update
     from motcua.warehouse.services import dossier_submit_with_consent
 
     def make(procedure, land_code, *, consent=(), result=False, applicant=None):
         applicant = applicant or citizen
-        draft = draft_create(applicant=applicant, procedure=procedure)
-        draft_update(dossier=draft, applicant=applicant, form_data=dict(SMALL_EFORM_ANSWERS))
-        dossier_file_add(
-            dossier=draft,
-            applicant=applicant,
-            component_code="don",
-            original_name="don.pdf",
-            chunks=[pdf_bytes],
-        )
-        dossier_file_add(
-            dossier=draft,
-            applicant=applicant,
-            component_code=land_code,
-            original_name="so-do.pdf",
-            chunks=[land_pdf],
-        )
+        draft = draft_with(applicant, procedure, {"don": pdf_bytes, land_code: land_pdf})
         ack = dossier_submit_with_consent(
             dossier=draft, applicant=applicant, component_codes=consent, result=result
         )

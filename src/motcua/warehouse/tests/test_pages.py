@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from conftest import LAND, make_pdf
-from motcua.catalog.tests.factories import SMALL_EFORM_ANSWERS
-from motcua.dossiers.services import dossier_file_add, draft_create, draft_update
+from motcua.dossiers.services import draft_create
 from motcua.warehouse import services
 from motcua.warehouse.models import Consent, Document, DocumentAccess, DocumentUse
+from motcua.warehouse.tests.conftest import draft_with
 
 
 def as_user(user) -> Client:
@@ -105,23 +105,7 @@ def test_malformed_ids_are_404_not_500(citizen):
 
 
 def _draft_with_land(citizen, procedure):
-    draft = draft_create(applicant=citizen, procedure=procedure)
-    draft_update(dossier=draft, applicant=citizen, form_data=dict(SMALL_EFORM_ANSWERS))
-    dossier_file_add(
-        dossier=draft,
-        applicant=citizen,
-        component_code="don",
-        original_name="don.pdf",
-        chunks=[make_pdf("don")],
-    )
-    dossier_file_add(
-        dossier=draft,
-        applicant=citizen,
-        component_code="giay_to_dat",
-        original_name="so-do.pdf",
-        chunks=[make_pdf("so do")],
-    )
-    return draft
+    return draft_with(citizen, procedure, {"don": make_pdf("don"), "giay_to_dat": make_pdf("so do")})
 
 
 def test_review_page_asks_consent_per_component_and_records_the_wording_R_PRIV_1(citizen, building_permit):

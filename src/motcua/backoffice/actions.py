@@ -21,6 +21,7 @@ from motcua.catalog.models import Agency
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.models import Dossier
 from motcua.identity.models import User
+from motcua.warehouse.services import DETAIL_FIELDS
 from motcua.workflow import selectors, services
 from motcua.workflow.models import Consultation
 from motcua.workflow.services import SupplementItem, WorkflowError
@@ -60,6 +61,10 @@ def marks_from_post(request: HttpRequest, targets: list[tuple[str, str]]) -> dic
         note = text(request, f"note-{target}", 2000)
         if mark in (OK, NOT_OK) or note:
             marks[target] = {"ok": {OK: True, NOT_OK: False}.get(mark), "note": note}
+        # What the official read on a document the applicant agreed to keep in their warehouse (R-WH-2).
+        document = {name: text(request, f"doc_{name}-{target}", 255) for name in DETAIL_FIELDS}
+        if any(document.values()):
+            marks.setdefault(target, {"ok": None, "note": ""})["document"] = document
     return marks
 
 

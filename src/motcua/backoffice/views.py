@@ -46,6 +46,7 @@ from motcua.signatures import selectors as signature_selectors
 from motcua.signatures import services as signature_services
 from motcua.signatures.models import RevocationGround
 from motcua.warehouse.selectors import provenance_for_official
+from motcua.warehouse.services import DETAIL_FIELDS, consented_components
 from motcua.workflow import selectors, services
 from motcua.workflow.models import Decision, ProcessingStep
 from motcua.workflow.services import DossierChanged, WorkflowError
@@ -168,7 +169,7 @@ def _typed(posted: QueryDict, labels: dict[str, str]) -> list[tuple[str, str]]:
     """Every text the official typed into the posted form, with the label of its input."""
     typed = []
     for name, value in posted.items():
-        if name in NOT_TYPED or name.startswith("mark-") or not value.strip():
+        if name in NOT_TYPED or name.startswith(("mark-", "doc_")) or not value.strip():
             continue
         label = labels.get(name.removeprefix("note-")) if name.startswith("note-") else INPUT_LABELS.get(name)
         typed.append((str(label or name), value))
@@ -184,9 +185,11 @@ def _marks(
         f.key: f.value for f in eform.fields_for_display(dossier.procedure.eform_schema, dossier.form_data)
     }
     components = {c.code: c for c in dossier.procedure.components.all()}
+    kept = consented_components(dossier)  # the applicant agreed to keep these in their warehouse
     rows = []
     for target, label in services.supplement_targets(dossier):
         kind, _dot, key = target.partition(".")
+        keep = kind == "component" and components[key].pk in kept
         rows.append(
             {
                 "target": target,
@@ -199,6 +202,10 @@ def _marks(
                 "mark": posted.get(f"mark-{target}", ""),
                 "note": posted.get(f"note-{target}", ""),
                 "errors": errors.get(target, []),
+                "keep": keep,
+                "document": {name: posted.get(f"doc_{name}-{target}", "") for name in DETAIL_FIELDS}
+                if keep
+                else {},
             }
         )
     return rows

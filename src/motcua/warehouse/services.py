@@ -211,6 +211,76 @@ def _expiry(document_type: str, issued_on: datetime.date | None) -> datetime.dat
     return datetime.date(year, month, day)
 
 
+DETAIL_FIELDS = ("number", "issuer", "issued_on", "expires_on")
+
+
+@dataclass(frozen=True)
+class DocumentDetails:
+    """What the one-stop official read on a document the applicant consented to keep: its number, issuer and
+    dates, typed beside the component's check mark (all optional)."""
+
+    number: str = ""
+    issuer: str = ""
+    issued_on: datetime.date | None = None
+    expires_on: datetime.date | None = None
+
+
+def parse_day(raw: str) -> datetime.date | None:
+    """A calendar day typed as 2024-12-25 (a date input) or 25/12/2024; None if it is neither."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw.strip(), pattern).date()  # noqa: DTZ007 - a day, no time
+        except ValueError:
+            continue
+    return None
+
+
+def document_details(
+    marks: dict[str, dict[str, Any]] | None,
+) -> tuple[dict[str, DocumentDetails], list[Problem]]:
+    """{"component.<code>": DocumentDetails} from the check marks' "document" entries, and every problem with
+    them at once (field: the component's target, so it shows beside its mark)."""
+    details: dict[str, DocumentDetails] = {}
+    problems: list[Problem] = []
+    today = timezone.localdate()
+    for target, mark in (marks or {}).items():
+        raw = mark.get("document") if isinstance(mark, dict) else None
+        if not isinstance(raw, dict):
+            continue
+        days: dict[str, datetime.date | None] = {}
+        for name in ("issued_on", "expires_on"):
+            text = str(raw.get(name) or "").strip()
+            days[name] = parse_day(text) if text else None
+            if text and days[name] is None:
+                problems.append(
+                    Problem(
+                        target,
+                        "invalid_date",
+                        _("Ngày “%(value)s” không đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2024.")
+                        % {"value": text[:20]},
+                    )
+                )
+        issued_on, expires_on = days["issued_on"], days["expires_on"]
+        if issued_on and issued_on > today:
+            problems.append(Problem(target, "future", _("Ngày cấp không thể sau hôm nay. Hãy kiểm tra lại.")))
+        if issued_on and expires_on and expires_on < issued_on:
+            problems.append(
+                Problem(target, "before_issue", _("Ngày hết hạn phải sau ngày cấp. Hãy kiểm tra lại."))
+            )
+        details[target] = DocumentDetails(
+            number=str(raw.get("number") or "").strip()[:NUMBER_MAX],
+            issuer=str(raw.get("issuer") or "").strip()[:ISSUER_MAX],
+            issued_on=issued_on,
+            expires_on=expires_on,
+        )
+    return details, problems
+
+
+def consented_components(dossier: Dossier) -> set[int]:
+    """Ids of the components whose verified copy the applicant has consented to keep, for the check page."""
+    return {c.component_id for c in _active_consents(dossier, Consent.Scope.COMPONENT) if c.component_id}
+
+
 def verified_components_store(
     *, dossier: Dossier, official: User, marks: dict[str, dict[str, Any]] | None, at: datetime.datetime
 ) -> list[Document]:
@@ -223,6 +293,7 @@ def verified_components_store(
     consents = {c.component_id: c for c in _active_consents(dossier, Consent.Scope.COMPONENT)}
     if not consents:
         return []
+    details, _problems = document_details(marks)  # checked by the caller before any change
     files = [
         f
         for f in dossier.files.select_related("component", "stored_file")
@@ -245,10 +316,14 @@ def verified_components_store(
             continue
         held.add(dossier_file.stored_file_id)
         component = dossier_file.component
+        read = details.get(f"component.{component.code}", DocumentDetails())
         document = Document.objects.create(
             owner=dossier.applicant,
             document_type=component.document_type,
             title=component.name[:TITLE_MAX],
+            number=read.number,
+            issuer=read.issuer,
+            issued_on=read.issued_on,
             stored_file=dossier_file.stored_file,
             original_name=dossier_file.original_name,
             provenance=Document.Provenance.VERIFIED,
@@ -256,9 +331,10 @@ def verified_components_store(
             dossier=dossier,
             verified_by=official,
             verified_at=at,
-            # The check does not record the issue date; for a type whose validity the law limits, count it
+            # For a type whose validity the law limits, count it from the issue date the official read, else
             # from the verification, the latest the document can have been issued (an upper bound).
-            expires_on=_expiry(component.document_type, timezone.localdate(at)),
+            expires_on=read.expires_on
+            or _expiry(component.document_type, read.issued_on or timezone.localdate(at)),
             signature=signatures.get(dossier_file.pk),
             consent=consents[component.pk],
         )

@@ -500,8 +500,12 @@ def accept(
     R-CODE-3), compute the appointment, transfer it to the deciding unit (R-PROC-1), notify the applicant.
 
     `marks` are the per-component check marks ({"component.don": {"ok": True, "note": ""}}), kept on the
-    decision as the record of the check.
+    decision as the record of the check; a component the applicant consented to keep may carry the details the
+    official read on it ({"document": {"number", "issuer", "issued_on", "expires_on"}}, R-WH-2).
     """
+    _details, problems = warehouse.document_details(marks)
+    if problems:
+        raise WorkflowError(problems)
     with transaction.atomic():
         d, _step = _lock(dossier, official, "accept", expected_revision=expected_revision)
         now = timezone.now()

@@ -249,3 +249,48 @@ def test_a_submission_through_the_api_records_the_consent_given_R_PRIV_1(citizen
         "component",
         "result",
     ]
+
+
+def test_the_receptionist_types_what_the_kept_document_says_and_it_enters_with_it_R_WH_2(
+    submit_with, building_permit, receptionist, citizen
+):
+    """R-WH-2: a verified document keeps its number, issuer and dates, read at the check; bad dates are refused
+    with the reason and nothing changes."""
+    dossier = submit_with(building_permit, "giay_to_dat", consent=["giay_to_dat"])
+    client = as_user(receptionist)
+    url = f"/mot-cua/ho-so/{dossier.public_id}/"
+    page = text(client.get(url))
+    assert 'name="doc_number-component.giay_to_dat"' in page
+    assert 'name="doc_number-component.don"' not in page  # no consent for the form: nothing to type
+
+    fields = {"action": "accept", "revision": str(dossier.revision), "mark-component.giay_to_dat": "ok"}
+    bad = client.post(
+        url + "xu-ly/",
+        {
+            **fields,
+            "doc_issued_on-component.giay_to_dat": "2030-01-01",
+            "doc_expires_on-component.giay_to_dat": "31/13/2024",
+        },
+    )
+    assert bad.status_code == 400
+    assert "31/13/2024" in text(bad) and "Ngày cấp không thể sau hôm nay" in text(bad)
+    dossier.refresh_from_db()
+    assert dossier.status == "submitted" and not Document.objects.exists()
+
+    good = client.post(
+        url + "xu-ly/",
+        {
+            **fields,
+            "doc_number-component.giay_to_dat": "AB 123456",
+            "doc_issuer-component.giay_to_dat": "UBND quận Ba Đình",
+            "doc_issued_on-component.giay_to_dat": "2019-04-12",
+        },
+    )
+    assert good.status_code == 302
+    document = Document.objects.get(owner=citizen)
+    assert (document.number, document.issuer, str(document.issued_on)) == (
+        "AB 123456",
+        "UBND quận Ba Đình",
+        "2019-04-12",
+    )
+    assert document.expires_on is None  # a land certificate's type sets no validity

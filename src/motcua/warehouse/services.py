@@ -11,6 +11,7 @@ import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from motcua.dossiers.checks import Problem, check_file
 from motcua.dossiers.models import Dossier, DossierFile, StoredFile
 from motcua.dossiers.services import Acknowledgement, DossierError, dossier_file_reuse, dossier_submit
 from motcua.identity.models import User
+from motcua.signatures import services as signatures
 from motcua.signatures.selectors import verifications_of
 from motcua.warehouse.models import Consent, Document, DocumentUse
 
@@ -300,7 +302,7 @@ def verified_components_store(
         if f.component_id in consents
         and (marks or {}).get(f"component.{f.component.code}", {}).get("ok", True) is not False
     ]
-    signatures = verifications_of(files=files)
+    verdicts = verifications_of(files=files)
     held = set(
         Document.objects.filter(
             owner=dossier.applicant,
@@ -335,7 +337,7 @@ def verified_components_store(
             # from the verification, the latest the document can have been issued (an upper bound).
             expires_on=read.expires_on
             or _expiry(component.document_type, read.issued_on or timezone.localdate(at)),
-            signature=signatures.get(dossier_file.pk),
+            signature=verdicts.get(dossier_file.pk),
             consent=consents[component.pk],
         )
         stored.append(document)
@@ -373,6 +375,7 @@ def results_store(*, dossier: Dossier, official: User, at: datetime.datetime) ->
         )
     if stored:
         _audit_entered(official, dossier, stored, at)
+        _verify_after_commit(stored)
     return stored
 
 
@@ -417,7 +420,33 @@ def certified_copy_store(*, copy: Any, official: User, at: datetime.datetime) ->
         },
         at=at,
     )
+    _verify_after_commit([document])
     return document
+
+
+def _verify_after_commit(documents: Sequence[Document]) -> None:
+    """Results and certified copies are issued signed: their signature report is made by the task worker once
+    the issuing transaction has committed (verification may fetch revocation data; it never holds a lock)."""
+    from motcua.warehouse.tasks import verify_document
+
+    for pk in [document.pk for document in documents]:
+        transaction.on_commit(partial(verify_document.enqueue, pk))
+
+
+def document_signature_verify(*, document_id: int) -> str:
+    """Verify a warehouse document's signatures and keep the report on it (R-SIG-4), once; what it found."""
+    document = Document.objects.select_related("stored_file").filter(pk=document_id).first()
+    if document is None or document.signature_id is not None:
+        return "skipped"
+    stored = document.stored_file
+    path = storage.blob_path(stored.sha256)
+    if not path.exists() or not signatures.looks_signed(path, stored.content_type):
+        return "unsigned"
+    report = signatures.file_report(path=path, content_type=stored.content_type)
+    with transaction.atomic():
+        verification = signatures.verification_record(stored_file=stored, report=report)
+        Document.objects.filter(pk=document.pk, signature__isnull=True).update(signature=verification)
+    return str(report.verdict)
 
 
 def _audit_entered(actor: User, dossier: Dossier, documents: Sequence[Document], at) -> None:

@@ -238,3 +238,36 @@ def test_a_verified_document_of_a_type_with_limited_validity_expires(
     document = Document.objects.get(owner=citizen)
     verified_on = timezone.localdate(document.verified_at)
     assert document.expires_on is not None and 181 <= (document.expires_on - verified_on).days <= 184
+
+
+def test_a_sealed_result_enters_with_its_signature_report_R_WH_1(
+    seal_key,
+    trust_store,
+    cached_crls,
+    settings,
+    submit_with,
+    building_permit,
+    receptionist,
+    specialist,
+    leader,
+    pdf_bytes,
+    citizen,
+    django_capture_on_commit_callbacks,
+):
+    """R-WH-1, R-SIG-4: the result kept in the warehouse carries the report on the agency's seal, made by the
+    task worker after the issue committed."""
+    settings.MOTCUA_SEAL_REQUIRED = True
+    dossier = submit_with(building_permit, "giay_to_dat", result=True)
+    workflow.accept(dossier=dossier, official=receptionist)
+    workflow.assign(dossier=dossier, official=leader, assignee=specialist)
+    workflow.attach_result(dossier=dossier, official=specialist, original_name="kq.pdf", chunks=[pdf_bytes])
+    workflow.submit_for_approval(dossier=dossier, official=specialist)
+    workflow.approve(dossier=dossier, official=leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.issue_result(dossier=dossier, official=specialist)
+
+    document = Document.objects.select_related("signature").get(owner=citizen)
+    assert document.signature is not None and document.signature.verdict == "valid"
+    assert document.signature.stored_file == document.stored_file
+    # Once only: a second run finds the report there.
+    assert services.document_signature_verify(document_id=document.pk) == "skipped"

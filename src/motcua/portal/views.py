@@ -28,6 +28,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import popular_procedures, procedure_get, procedure_search
 from motcua.certification.models import CertifiedCopy
 from motcua.certification.selectors import certified_copies_of, certified_copy_for_applicant
+from motcua.connectors.selectors import source_notices
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
@@ -306,6 +307,8 @@ def _edit_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) 
             "summary": summary,
             # The applicant's certified electronic copies, each attachable to a component with one button.
             "copies": list(certified_copies_of(user=request.user)[:20]),
+            # State databases that could not fill their fields: typed by hand instead (R-ONCE-1, R-ONCE-2).
+            "source_notices": source_notices(dossier=dossier),
         },
     )
 

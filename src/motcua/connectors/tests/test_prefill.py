@@ -10,7 +10,7 @@ import pytest
 from motcua.audit.models import AuditEvent
 from motcua.connectors.models import ConnectorExchange, SourceLookup
 from motcua.connectors.tests.conftest import TYPED
-from motcua.dossiers.services import draft_create, draft_update, dossier_check, submission_create
+from motcua.dossiers.services import dossier_check, draft_create, draft_update, submission_create
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ def get(sandbox, path=PATH, *, secret=CONNECTOR_SECRET, timestamp=None, request_
             secret, method="GET", path=path, timestamp=timestamp, request_id=request_id, purpose=purpose
         ),
     }
-    request = urllib.request.Request(sandbox.base_url.rstrip("/") + path, headers=headers)
+    request = urllib.request.Request(sandbox.base_url.rstrip("/") + path, headers=headers)  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 - loopback
             return response.status, response.read(), response.headers, request_id

@@ -421,6 +421,21 @@ def connector_sandbox(connector_sandbox_session, settings, monkeypatch):
     sandbox.reset()
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Every test starts in Vietnamese, whatever language the previous test's last request activated.
+
+    Found while adding the connectors: LocaleMiddleware leaves the thread's language as the last request set
+    it, so after portal's test_english_is_one_click_away every test without a database (pytest-django runs
+    them last) spoke English, and ~50 e-form tests failed whenever portal and catalog ran in one session.
+    """
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.deactivate()
+
+
 # -- end of the connectors block ------------------------------------------------------------------------------
 
 

@@ -66,14 +66,19 @@ class Sourced:
         dossier.prefilled = {**dossier.prefilled, **self.sources}
 
 
-def source_prefill(*, procedure: Procedure, applicant: Any, connectors: Registry | None = None) -> Sourced:
+def source_prefill(
+    *, procedure: Procedure, applicant: Any, actor: Any = None, connectors: Registry | None = None
+) -> Sourced:
     """Look up what state databases hold for `applicant` that the procedure needs, outside any transaction.
 
-    Never raises for a source that is down, slow or refuses: the lookup is logged with its outcome and the
-    fields stay editable. Fields the source lacks, or whose value does not fit the field, stay editable too.
+    `actor` is who asks, when not the applicant (the one-stop official at the counter, R-PRIV-2). Never
+    raises for a source that is down, slow or refuses: the lookup is logged with its outcome and the fields
+    stay editable. Fields the source lacks, or whose value does not fit the field, stay editable too.
     """
     connectors = connectors or registry
     sourced = Sourced(public_id=uuid.uuid4())
+    if not procedure.is_active:
+        return sourced  # no dossier will be made: read nobody's record for it
     specs = {
         spec.get("key"): spec for spec in procedure.eform_schema.get("fields", []) if isinstance(spec, dict)
     }
@@ -89,7 +94,7 @@ def source_prefill(*, procedure: Procedure, applicant: Any, connectors: Registry
             use=SourceLookup.Use.PREFILL,
             procedure_code=procedure.code,
             dossier_public_id=sourced.public_id,
-            actor=applicant,
+            actor=actor or applicant,
             mapped=mapped,
             connectors=connectors,
         )

@@ -743,7 +743,8 @@ def submission_create(
     if existing is not None:
         return _acknowledgement(existing, replayed=True)
     probe = Dossier(applicant=applicant, procedure=procedure)  # unsaved: only to resolve components
-    sourced = source_prefill(procedure=procedure, applicant=applicant)  # outside the transaction
+    # Outside the transaction: state databases may be slow (R-ONCE-1).
+    sourced = source_prefill(procedure=procedure, applicant=applicant, actor=received_by)
     uploads: list[_CheckedUpload] = []
     problems: list[Problem] = []
     for component_code, original_name, chunks in files:

@@ -190,6 +190,16 @@ def test_an_error_report_is_recorded_and_audited_and_the_field_stays_locked(
     draft.refresh_from_db()
     assert draft.prefilled["thuong_tru"] == "population"
     assert 'name="thuong_tru.street"' not in edit_page(client, draft)
+    # The official checking the dossier sees the report beside the cross-check.
+    from motcua.dossiers.services import dossier_file_add, dossier_submit, draft_update
+
+    draft_update(dossier=draft, applicant=citizen, form_data={"dien_thoai": "0912345678"})
+    dossier_file_add(
+        dossier=draft, applicant=citizen, component_code="don", original_name="don.pdf", chunks=[pdf_bytes]
+    )
+    dossier = dossier_submit(dossier=draft, applicant=citizen).dossier
+    page = check_page(client_of(receptionist), dossier)
+    assert "Người nộp báo thông tin sai" in page and "Tôi đã chuyển về số 5 phố Kim Mã" in page
 
 
 def test_only_sourced_fields_of_ones_own_dossier_can_be_reported(

@@ -250,3 +250,31 @@ def test_business_fields_are_prefilled_for_an_organisation(connector_sandbox, ag
     assert draft.prefilled == {"ten_dn": "business", "tru_so": "business"}
     [entry] = connector_sandbox.entries("business")
     assert entry.key == "0112345676" and sorted(entry.fields_asked) == ["address", "name"]
+
+
+def test_at_the_counter_the_lookup_is_logged_in_the_officials_name(
+    connector_sandbox, population_procedure, citizen, receptionist, pdf_bytes
+):
+    """R-PRIV-2: when an official files a dossier for an applicant, the official is who read the record."""
+    submission_create(
+        applicant=citizen,
+        submission_key=uuid.uuid4().hex,
+        procedure=population_procedure,
+        agency=None,
+        form_data=TYPED,
+        files=[("don", "don.pdf", [pdf_bytes])],
+        received_by=receptionist,
+    )
+    exchange = ConnectorExchange.objects.get()
+    assert (exchange.actor, exchange.key) == (receptionist, citizen.citizen_id)
+
+
+def test_an_inactive_procedure_reads_nobodys_record(connector_sandbox, population_procedure, citizen):
+    """R-PRIV-3: no dossier can be made, so no data is fetched for it."""
+    from motcua.dossiers.services import DossierError
+
+    population_procedure.is_active = False
+    population_procedure.save()
+    with pytest.raises(DossierError):
+        draft_create(applicant=citizen, procedure=population_procedure)
+    assert connector_sandbox.log == [] and not ConnectorExchange.objects.exists()

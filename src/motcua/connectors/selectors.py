@@ -66,6 +66,32 @@ def source_notices(*, dossier: Dossier) -> list[Notice]:
     return notices
 
 
+@dataclass
+class LookedUp:
+    """A component a state database replaces (R-ONCE-2), and whether the dossier's lookup found the record."""
+
+    name: str
+    source: str
+    found: bool | None  # None: not looked up (yet)
+
+
+def looked_up_components(*, dossier: Dossier) -> list[LookedUp]:
+    """The dossier's components that the agency looks up itself, for the applicant's dossier page."""
+    components = [c for c in dossier.procedure.components.all() if c.satisfied_by]
+    if not components:
+        return []
+    lookups = latest_lookups(dossier_public_id=dossier.public_id)
+    found = found_lookups(dossier_public_id=dossier.public_id)
+    return [
+        LookedUp(
+            name=c.name,
+            source=source_label(c.satisfied_by),
+            found=True if c.satisfied_by in found else (False if c.satisfied_by in lookups else None),
+        )
+        for c in components
+    ]
+
+
 def exchanges_of(*, dossier_public_id: uuid.UUID) -> QuerySet[ConnectorExchange]:
     """Every request made to a state database for this dossier, newest first (R-PRIV-2)."""
     return ConnectorExchange.objects.filter(dossier_public_id=dossier_public_id).select_related("actor")

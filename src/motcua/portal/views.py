@@ -28,7 +28,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import popular_procedures, procedure_get, procedure_search
 from motcua.certification.models import CertifiedCopy
 from motcua.certification.selectors import certified_copies_of, certified_copy_for_applicant
-from motcua.connectors.selectors import source_notices
+from motcua.connectors.selectors import looked_up_components, source_notices
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
@@ -593,6 +593,8 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "can_withdraw": dossier.status in WITHDRAWABLE,
             # Waiting for a (re)check the appointment is not known yet: acceptance computes it afresh (R-SUP-5).
             "shows_appointment": dossier.status in APPOINTMENT_STATUSES,
+            # Components the agency reads from a state database instead, and whether it could (R-ONCE-2).
+            "looked_up": looked_up_components(dossier=dossier),
         },
     )
 

@@ -111,6 +111,10 @@ def test_a_component_the_population_database_replaces_is_not_requested(
     dossier = submitted(population_procedure, citizen, pdf_bytes)  # only "don" attached
     assert dossier.status == "submitted"
     assert not dossier.files.filter(component__code="xac_nhan_cu_tru").exists()
+    detail = client_of(citizen).get(reverse("portal:dossier_detail", kwargs={"public_id": dossier.public_id}))
+    assert (
+        "Giấy xác nhận thông tin về cư trú: không cần nộp, cơ quan tự tra cứu từ" in detail.content.decode()
+    )
 
 
 def test_when_the_lookup_for_a_replaced_component_fails_applicant_and_official_are_told(
@@ -123,6 +127,11 @@ def test_when_the_lookup_for_a_replaced_component_fails_applicant_and_official_a
     assert "Bạn vẫn không cần nộp Giấy xác nhận thông tin về cư trú" in page
 
     dossier = submitted(population_procedure, citizen, pdf_bytes)
+    detail = client_of(citizen).get(reverse("portal:dossier_detail", kwargs={"public_id": dossier.public_id}))
+    assert (
+        "Giấy xác nhận thông tin về cư trú: cơ quan chưa tra cứu được thông tin của bạn trong Cơ sở dữ liệu quốc gia"
+        in detail.content.decode()
+    )
     page = check_page(client_of(receptionist), dossier)
     assert "Giấy xác nhận thông tin về cư trú: chưa tra cứu được từ Cơ sở dữ liệu quốc gia về dân cư." in page
     assert "Chưa tra cứu được Cơ sở dữ liệu quốc gia về dân cư (Không kết nối được)" in page

@@ -142,7 +142,7 @@ def cross_check(*, dossier: Dossier, official: User, connectors: Registry | None
 def _text(spec: dict, value: Any) -> str:
     if value in (None, "", {}, []):
         return ""
-    shown = fields_for_display({"fields": [spec]}, {spec.get("key"): value})
+    shown = fields_for_display({"fields": [spec]}, {str(spec.get("key")): value})
     return shown[0].value if shown else str(value)
 
 

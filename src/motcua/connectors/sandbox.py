@@ -126,8 +126,8 @@ class SandboxService:
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        host = str(self._httpd.server_address[0])
+        return f"http://{host}:{self._httpd.server_address[1]}/"
 
     # -- life cycle --------------------------------------------------------------------------------------
 

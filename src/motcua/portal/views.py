@@ -28,7 +28,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import popular_procedures, procedure_get, procedure_search
 from motcua.certification.models import CertifiedCopy
 from motcua.certification.selectors import certified_copies_of, certified_copy_for_applicant
-from motcua.connectors.selectors import looked_up_components, source_notices
+from motcua.connectors.selectors import exchanges_of, looked_up_components, source_notices
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
@@ -595,6 +595,8 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "shows_appointment": dossier.status in APPOINTMENT_STATUSES,
             # Components the agency reads from a state database instead, and whether it could (R-ONCE-2).
             "looked_up": looked_up_components(dossier=dossier),
+            # Every look-up of the applicant's data in a state database for this dossier, and by whom (R-PRIV-2).
+            "exchanges": list(exchanges_of(dossier_public_id=dossier.public_id)[:50]),
         },
     )
 

@@ -161,6 +161,23 @@ def test_a_difference_between_the_submission_and_the_source_is_highlighted_for_t
     assert ConnectorExchange.objects.filter(purpose__startswith="check").count() == 1
 
 
+def test_the_applicant_sees_every_lookup_of_their_data_and_who_made_it(
+    connector_sandbox, population_procedure, citizen, receptionist, pdf_bytes
+):
+    """R-PRIV-2: the owner sees that their record was read, when, from which source, and by which official."""
+    connector_sandbox.set_mode("down")
+    dossier = submitted(population_procedure, citizen, pdf_bytes)
+    connector_sandbox.set_mode("normal")
+    check_page(client_of(receptionist), dossier)
+
+    detail = client_of(citizen).get(reverse("portal:dossier_detail", kwargs={"public_id": dossier.public_id}))
+
+    page = detail.content.decode()
+    assert "Dữ liệu của bạn đã được tra cứu 2 lần cho hồ sơ này" in page
+    assert f"cán bộ {receptionist.display_name} khi kiểm tra hồ sơ" in page
+    assert "khi bạn soạn hồ sơ · Không kết nối được" in page
+
+
 def test_the_check_page_compares_with_the_snapshot_taken_at_prefill(
     connector_sandbox, population_procedure, citizen, receptionist, pdf_bytes
 ):

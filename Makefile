@@ -13,6 +13,9 @@ PORT ?= 8000
 PKI_PORT ?= 8731
 MOTCUA_PKI_BASE_URL ?= http://127.0.0.1:$(PKI_PORT)/
 MOTCUA_TSA_URL ?= $(MOTCUA_PKI_BASE_URL)tsa
+# The sandbox of state databases (manage.py connector_sandbox): synthetic population, business and results data.
+CONNECTOR_PORT ?= 8732
+MOTCUA_CONNECTOR_URL ?= http://127.0.0.1:$(CONNECTOR_PORT)/
 
 .PHONY: demo test lint format typecheck lock schema check-schema migrate messages clean
 
@@ -28,6 +31,10 @@ migrate: $(STAMP)
 	$(MANAGE) migrate --no-input -v 0
 
 demo: export MOTCUA_DEMO_KEY_PASSWORD ?= motcua-demo
+demo: export MOTCUA_CONNECTOR_SECRET ?= motcua-demo-connector-secret
+demo: export MOTCUA_CONNECTOR_POPULATION_URL ?= $(MOTCUA_CONNECTOR_URL)
+demo: export MOTCUA_CONNECTOR_BUSINESS_URL ?= $(MOTCUA_CONNECTOR_URL)
+demo: export MOTCUA_CONNECTOR_RESULTS_URL ?= $(MOTCUA_CONNECTOR_URL)
 demo: migrate
 	$(MANAGE) compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
 	$(MANAGE) load_catalog src/motcua/catalog/demo
@@ -37,12 +44,13 @@ demo: migrate
 	$(MANAGE) load_demo_dossiers
 	MOTCUA_PKI_BASE_URL='$(MOTCUA_PKI_BASE_URL)' $(MANAGE) make_demo_pki
 	$(MANAGE) load_trust_store $${MOTCUA_PKI_DIR:-var/pki}
-	@echo "Starting the demo PKI services (CRL, OCSP, TSA on $(MOTCUA_PKI_BASE_URL)), the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
+	@echo "Starting the demo PKI services (CRL, OCSP, TSA on $(MOTCUA_PKI_BASE_URL)), the connector sandbox (state databases on $(MOTCUA_CONNECTOR_URL)), the task worker, the deadline sweep and the portal on http://$(HOST):$(PORT)/ (Ctrl+C stops all)"
 	@export MOTCUA_PKI_BASE_URL='$(MOTCUA_PKI_BASE_URL)' MOTCUA_TSA_URL='$(MOTCUA_TSA_URL)'; \
 	 $(MANAGE) pki_services & PKI=$$!; \
+	 $(MANAGE) connector_sandbox --port $(CONNECTOR_PORT) & SANDBOX=$$!; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) db_worker --interval 1 & WORKER=$$!; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) sweep_deadlines --every 300 & SWEEP=$$!; \
-	 trap 'kill $$PKI $$WORKER $$SWEEP 2>/dev/null' EXIT INT TERM; \
+	 trap 'kill $$PKI $$SANDBOX $$WORKER $$SWEEP 2>/dev/null' EXIT INT TERM; \
 	 MOTCUA_TASKS_BACKEND=database $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -426,6 +426,67 @@ def online_trust_store(db, pki_services):
     revocation.clear_memory_cache()
 
 
+# -- Connectors (issue 5): the sandbox of state databases on loopback -----------------------------------------
+# Everything of the connectors in this file is in this block.
+
+CONNECTOR_SECRET_ENV = "MOTCUA_TEST_CONNECTOR_SECRET"  # noqa: S105 - the variable's name, not a secret
+CONNECTOR_CLIENT_ID = "motcua-test"
+CONNECTOR_SECRET = "test-connector-secret"  # noqa: S105 - shared with the test sandbox only
+
+
+@pytest.fixture(scope="session")
+def connector_sandbox_session():
+    """The connector sandbox on a free loopback port for the whole run; prefer `connector_sandbox` in tests."""
+    from motcua.connectors.sandbox import SandboxService
+
+    sandbox = SandboxService(clients={CONNECTOR_CLIENT_ID: CONNECTOR_SECRET}).start()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def connector_sandbox(connector_sandbox_session, settings, monkeypatch):
+    """The sandbox, every switch back to normal before and after the test, and every connector pointed at it.
+
+    .base_url, .log / .entries(connector) (what the source saw: purpose, fields asked and returned, status),
+    .records; switches: .set_mode("down" | "reset" | "slow" | "normal", connector=None), .slow_seconds,
+    .set_record(connector, key, **changes), .remove_record(connector, key), .sign_responses_with
+    (see motcua.connectors.sandbox.SandboxService). Connector timeouts are 500 ms here.
+    """
+    sandbox = connector_sandbox_session
+    sandbox.reset()
+    monkeypatch.setenv(CONNECTOR_SECRET_ENV, CONNECTOR_SECRET)
+    settings.MOTCUA_CONNECTORS = {
+        name: {
+            "base_url": sandbox.base_url,
+            "client_id": CONNECTOR_CLIENT_ID,
+            "secret_env": CONNECTOR_SECRET_ENV,
+            "timeout_ms": 500,
+        }
+        for name in ("population", "business", "results")
+    }
+    yield sandbox
+    sandbox.reset()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Every test starts in Vietnamese, whatever language the previous test's last request activated.
+
+    Found while adding the connectors: LocaleMiddleware leaves the thread's language as the last request set
+    it, so after portal's test_english_is_one_click_away every test without a database (pytest-django runs
+    them last) spoke English, and ~50 e-form tests failed whenever portal and catalog ran in one session.
+    """
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.deactivate()
+
+
+# -- end of the connectors block ------------------------------------------------------------------------------
+
+
 # -- Browser tests: skipped where Chromium is missing, but mandatory in CI --------------------------------
 # With MOTCUA_REQUIRE_BROWSER=1 (.ci/run sets it) a skipped test marked `browser` is reported as a failure,
 # a module under tests/e2e/ skipped whole fails the run, and so does a run in which no browser test passed.

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.signatures",
     "motcua.certification",
     "motcua.warehouse",
+    "motcua.connectors",
     "motcua.reports",
     "motcua.notifications",
     "motcua.documents",
@@ -165,6 +166,20 @@ MOTCUA_VERIFY_MEMORY_MB = env_int("MOTCUA_VERIFY_MEMORY_MB", 1024, minimum=64)
 MOTCUA_VERIFY_MAX_DECODED_BYTES = env_int("MOTCUA_VERIFY_MAX_DECODED_BYTES", 256 * 1024 * 1024, minimum=1)
 # Verifications run in this many long-lived worker processes (limits enforced there); 0 = in this process.
 MOTCUA_VERIFY_WORKERS = env_int("MOTCUA_VERIFY_WORKERS", 2, minimum=0)
+
+# State databases read for prefill and the officials' cross-check (R-ONCE-1, R-CHK-2): per connector its base
+# URL (empty = not connected: its fields are typed by the applicant), the client id it knows us by, the NAME of
+# the environment variable holding the shared HMAC secret (the secret itself never sits in settings), and the
+# timeout per request in milliseconds. `make demo` points them at `manage.py connector_sandbox` (port 8732).
+MOTCUA_CONNECTORS = {
+    name: {
+        "base_url": env_str(f"MOTCUA_CONNECTOR_{name.upper()}_URL", ""),
+        "client_id": env_str(f"MOTCUA_CONNECTOR_{name.upper()}_CLIENT_ID", "motcua"),
+        "secret_env": env_str(f"MOTCUA_CONNECTOR_{name.upper()}_SECRET_ENV", "MOTCUA_CONNECTOR_SECRET"),
+        "timeout_ms": env_int(f"MOTCUA_CONNECTOR_{name.upper()}_TIMEOUT_MS", 2000, minimum=1),
+    }
+    for name in ("population", "business", "results")
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

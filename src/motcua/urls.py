@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("motcua.api.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
+    path("lien-thong/", include("motcua.connectors.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -30,6 +30,7 @@ from motcua.backoffice import actions
 from motcua.backoffice.selectors import awaiting_check, awaiting_check_counts, queue_procedures
 from motcua.catalog import eform
 from motcua.certification.selectors import captures_of
+from motcua.connectors.crosscheck import cross_check
 from motcua.documents.responses import attachment
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
@@ -278,6 +279,10 @@ def _dossier_page(
         "can_recheck": bool(allowed),
         "allowed": allowed,
         # R-ACK-1 again, now: the e-form, the required components, every file's type, size and presence.
+        # The e-form against the state databases it was filled from (R-CHK-2); may look a source up now.
+        "source_check": cross_check(dossier=dossier, official=official)
+        if dossier.status == Dossier.Status.SUBMITTED
+        else None,
         "auto_problems": automatic_check(
             dossier, files=files, verifications=signature_selectors.annotated_verifications(files)
         )[1]

@@ -6,8 +6,9 @@ A field has `key`, `type` and `label`, and may have `required`, `help`, `choices
 `min`/`max` (integer, decimal, date; a date bound may be "today"), `min_length`/`max_length` (text,
 textarea), `min_items`/`max_items` (group, multichoice), `visible_when` ({"field": key, "equals": v} or
 {"field": key, "in": [...]}, pointing to a field declared above it, at the same level or, inside a group,
-at the top level), `fields` (the sub-fields of a group), `prefill` (e.g. "identity.full_name": stored
-for the prefill rules) and, for citizen_id, `birth_date_field` (a date field at the same level whose year
+at the top level), `fields` (the sub-fields of a group), `prefill` (where a top-level field's value comes from:
+"identity.full_name" from the applicant's account, "population.permanent_residence" or "business.name" from
+a state database through motcua.connectors; the field is then filled in and not editable) and, for citizen_id, `birth_date_field` (a date field at the same level whose year
 must match the year encoded in the number).
 
 `validate_schema` checks an author's schema; `validate_form` checks an applicant's answers and returns
@@ -345,6 +346,8 @@ def _check_fields(
                     (*at, text_attr),
                     _("Trường “%(key)s”: “%(attr)s” phải là chữ.") % {"key": name, "attr": text_attr},
                 )
+        if isinstance(spec.get("prefill"), str) and (wrong := _prefill_problem(spec["prefill"])):
+            problem((*at, "prefill"), _("Trường “%(key)s”: %(problem)s") % {"key": name, "problem": wrong})
         _check_type_attributes(spec, name, kind, at, problem, level_types)
         if "visible_when" in spec:
             _check_visible_when(spec["visible_when"], name, (*at, "visible_when"), problem, declared, outer)
@@ -363,6 +366,14 @@ def _check_fields(
             problem((*at, "fields"), _("Trường “%(key)s”: chỉ kiểu group mới có “fields”.") % {"key": name})
         if isinstance(key, str) and key not in declared:
             declared[key] = spec
+
+
+def _prefill_problem(source: str) -> str | None:
+    """Why `prefill` names no known source: the account ("identity.*") or a connector ("population.*")."""
+    from motcua.connectors.registry import prefill_problem  # late: the registry imports no e-form, but
+    # dossiers' services do, and the registry's check reads their list of account attributes
+
+    return prefill_problem(source)
 
 
 def _check_type_attributes(
@@ -1171,6 +1182,11 @@ def _human(spec: Mapping[str, Any], value: Any) -> str:
     if kind == "address" and isinstance(value, Mapping):
         return _address_text(value)
     return str(value)
+
+
+def address_text(value: Mapping[str, Any]) -> str:
+    """An address value as one line: "12 Phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội"."""
+    return _address_text(value)
 
 
 def _address_text(value: Mapping[str, Any]) -> str:

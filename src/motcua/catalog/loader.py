@@ -43,7 +43,7 @@ PROCEDURE_KEYS = (
 FEE_KEYS = ("name", "amount", "note")
 COMPONENT_KEYS = (
     "code", "name", "required", "copies", "accepted_formats", "max_size_mb", "signature_requirement",
-    "document_type", "note",
+    "document_type", "note", "satisfied_by",
 )  # fmt: skip
 PROCEDURE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._\-]*$")
 COMPONENT_CODE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -683,7 +683,22 @@ class _Catalog:
             ),
             "document_type": r.text("document_type", max_length=60),
             "note": r.text("note"),
+            "satisfied_by": self._satisfied_by(r),
         }
+
+    def _satisfied_by(self, r: _Reader) -> str:
+        """A connector whose database replaces the document (R-ONCE-2), or ""."""
+        from motcua.connectors.registry import registry
+
+        name = r.text("satisfied_by", max_length=40)
+        if name and name not in registry:
+            r.problem(
+                ("satisfied_by",),
+                _("“satisfied_by”: không có nguồn dữ liệu “%(name)s”. Các nguồn dùng được: %(known)s.")
+                % {"name": name, "known": ", ".join(registry.names())},
+            )
+            return ""
+        return name
 
     # ---- references between entries, in the files or already in the database
 

@@ -182,6 +182,9 @@ class Component(models.Model):
     )
     document_type = models.CharField(_("loại giấy tờ"), max_length=60, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # A connector (motcua.connectors.registry) whose state database replaces this document: the agency
+    # looks it up itself and the applicant is not asked for it (R-ONCE-2); "" = the applicant submits it.
+    satisfied_by = models.CharField(_("thay bằng tra cứu từ"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

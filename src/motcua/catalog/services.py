@@ -32,6 +32,7 @@ class ComponentSpec(TypedDict, total=False):
     signature_requirement: str
     document_type: str
     note: str
+    satisfied_by: str
 
 
 class ComponentInUse(Exception):
@@ -260,6 +261,7 @@ def _sync_components(procedure: Procedure, components: Sequence[ComponentSpec]) 
             "signature_requirement": spec.get("signature_requirement", Component.Signature.NONE),
             "document_type": spec.get("document_type", ""),
             "note": spec.get("note", ""),
+            "satisfied_by": spec.get("satisfied_by", ""),
             "order": order,
         }
         stored = existing.get(spec["code"])

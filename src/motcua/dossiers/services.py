@@ -20,6 +20,7 @@ from motcua.audit.services import audit_record
 from motcua.catalog.eform import validate_form
 from motcua.catalog.models import Agency, Component, Procedure
 from motcua.catalog.selectors import rule_set_in_force
+from motcua.connectors.prefill import Sourced, source_prefill
 from motcua.dossiers import sniff, storage
 from motcua.dossiers.checks import Problem, check_file
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFile, DossierRevision, StoredFile
@@ -96,8 +97,11 @@ def draft_prefill(*, procedure: Procedure, applicant: User) -> dict[str, Any]:
     return _prefill_values(procedure.eform_schema, applicant)
 
 
-def _new_dossier(*, applicant: User, procedure: Procedure, agency: Agency | None) -> Dossier:
-    """An unsaved dossier for the chosen agency, prefilled with what the account holds (R-ONCE-1)."""
+def _new_dossier(
+    *, applicant: User, procedure: Procedure, agency: Agency | None, sourced: Sourced | None = None
+) -> Dossier:
+    """An unsaved dossier for the chosen agency, prefilled with what the account holds and what state
+    databases gave (`sourced`, looked up before the transaction; R-ONCE-1)."""
     agencies = list(procedure.agencies.all())
     if agency is None:
         if len(agencies) != 1:
@@ -118,30 +122,38 @@ def _new_dossier(*, applicant: User, procedure: Procedure, agency: Agency | None
             [Problem("procedure", "inactive", _("Thủ tục này hiện không nhận hồ sơ trực tuyến."))]
         )
     prefilled = _prefill_values(procedure.eform_schema, applicant)
-    return Dossier(
+    dossier = Dossier(
         applicant=applicant,
         procedure=procedure,
         agency=agency,
         form_data=dict(prefilled),
         prefilled=dict.fromkeys(prefilled, "identity"),
     )
+    if sourced is not None:
+        sourced.apply(dossier)
+    return dossier
 
 
-@transaction.atomic
 def draft_create(*, applicant: User, procedure: Procedure, agency: Agency | None = None) -> Dossier:
-    """Start a draft dossier, prefilled with what the applicant's account already holds (R-ONCE-1)."""
-    dossier = _new_dossier(applicant=applicant, procedure=procedure, agency=agency)
-    dossier.save()
-    DossierEvent.objects.create(
-        dossier=dossier, kind=DossierEvent.Kind.CREATED, at=dossier.created_at, actor=applicant
-    )
-    audit_record(
-        actor=applicant,
-        action="dossier.draft_created",
-        object_type="dossier",
-        object_id=str(dossier.public_id),
-        data={"procedure": procedure.code, "agency": dossier.agency.code},
-    )
+    """Start a draft dossier, prefilled with what the applicant's account and state databases hold (R-ONCE-1).
+
+    The state databases are asked first, outside the transaction; one that is down or slow leaves its
+    fields to the applicant and never stops the draft.
+    """
+    sourced = source_prefill(procedure=procedure, applicant=applicant)
+    with transaction.atomic():
+        dossier = _new_dossier(applicant=applicant, procedure=procedure, agency=agency, sourced=sourced)
+        dossier.save()
+        DossierEvent.objects.create(
+            dossier=dossier, kind=DossierEvent.Kind.CREATED, at=dossier.created_at, actor=applicant
+        )
+        audit_record(
+            actor=applicant,
+            action="dossier.draft_created",
+            object_type="dossier",
+            object_id=str(dossier.public_id),
+            data={"procedure": procedure.code, "agency": dossier.agency.code},
+        )
     return dossier
 
 
@@ -413,7 +425,7 @@ def dossier_check(
         verifications = signature_selectors.verifications_of(files=files)
     for component in dossier.procedure.components.all():
         attached = files_by_component.get(component.pk, [])
-        if component.required and not attached:
+        if component.required and not attached and not component.satisfied_by:  # R-ONCE-2: looked up
             problems.append(
                 Problem(
                     f"component.{component.code}",
@@ -731,6 +743,8 @@ def submission_create(
     if existing is not None:
         return _acknowledgement(existing, replayed=True)
     probe = Dossier(applicant=applicant, procedure=procedure)  # unsaved: only to resolve components
+    # Outside the transaction: state databases may be slow (R-ONCE-1).
+    sourced = source_prefill(procedure=procedure, applicant=applicant, actor=received_by)
     uploads: list[_CheckedUpload] = []
     problems: list[Problem] = []
     for component_code, original_name, chunks in files:
@@ -744,7 +758,7 @@ def submission_create(
             problems.extend(_named(problem, component_code, procedure) for problem in error.problems)
     with transaction.atomic():
         # Never seen as a draft by anyone: one row, its files, then the submission and its audit event.
-        dossier = _new_dossier(applicant=applicant, procedure=procedure, agency=agency)
+        dossier = _new_dossier(applicant=applicant, procedure=procedure, agency=agency, sourced=sourced)
         dossier.form_data = _merged(dossier, form_data)
         dossier.save()
         attached = [_attach(dossier, upload) for upload in uploads]

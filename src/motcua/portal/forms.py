@@ -41,6 +41,7 @@ class BoundField:
     value: Any
     errors: list[str] = field(default_factory=list)
     prefilled: bool = False
+    source: str = ""  # where a prefilled value comes from: "identity" or a connector ("population")
     condition: str = ""  # "Chỉ điền nếu …", shown when JavaScript cannot hide the field
     when_name: str = ""  # the input that controls visibility (for the small script)
     when_values: str = ""  # JSON list of the values that show this field
@@ -130,6 +131,8 @@ class BoundField:
         """The value as read-only text (prefilled fields)."""
         if self.type == "date":
             return day(self.value)
+        if self.type == "address":
+            return eform.address_text(self.part)
         labels = {c["value"]: c["label"] for c in self.choices}
         return ", ".join(labels.get(v, v) for v in self.selected)
 
@@ -251,6 +254,7 @@ def _bind_level(
             value=value,
             errors=list(errors.get(path, [])),
             prefilled=not prefix and key in prefilled,
+            source=str(prefilled.get(key, "")) if not prefix else "",
             condition=condition,
             when_name=when_name,
             when_values=when_values,

@@ -28,6 +28,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import popular_procedures, procedure_get, procedure_search
 from motcua.certification.models import CertifiedCopy
 from motcua.certification.selectors import certified_copies_of, certified_copy_for_applicant
+from motcua.connectors.selectors import exchanges_of, looked_up_components, source_notices
 from motcua.dossiers.checks import Problem
 from motcua.dossiers.downloads import dossier_file_response
 from motcua.dossiers.models import Dossier
@@ -309,6 +310,8 @@ def _edit_page(request: HttpRequest, dossier: Dossier, problems: list[Problem]) 
             "copies": list(certified_copies_of(user=request.user)[:20]),
             # {component code: the applicant's warehouse documents that satisfy it}, one click each (R-WH-2).
             "reusable": reusable_for(dossier=dossier, owner=request.user),
+            # State databases that could not fill their fields: typed by hand instead (R-ONCE-1, R-ONCE-2).
+            "source_notices": source_notices(dossier=dossier),
         },
     )
 
@@ -619,6 +622,10 @@ def dossier_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "can_withdraw": dossier.status in WITHDRAWABLE,
             # Waiting for a (re)check the appointment is not known yet: acceptance computes it afresh (R-SUP-5).
             "shows_appointment": dossier.status in APPOINTMENT_STATUSES,
+            # Components the agency reads from a state database instead, and whether it could (R-ONCE-2).
+            "looked_up": looked_up_components(dossier=dossier),
+            # Every look-up of the applicant's data in a state database for this dossier, and by whom (R-PRIV-2).
+            "exchanges": list(exchanges_of(dossier_public_id=dossier.public_id)[:50]),
         },
     )
 

@@ -26,7 +26,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,17 +33,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from motcua.connectors import wire
 from motcua.connectors.registry import Registry, registry
+from motcua.loopback import LoopbackService, Mode
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8732
-
-
-class Mode(StrEnum):
-    NORMAL = "normal"
-    DOWN = "down"
-    RESET = "reset"
-    SLOW = "slow"
 
 
 # Synthetic records. Addresses are shaped as the e-form's `address` values: codes of the current list of
@@ -105,8 +98,10 @@ class LogEntry:
     refused: str = ""  # why a request was refused
 
 
-class SandboxService:
+class SandboxService(LoopbackService):
     """The loopback server and its switches. `clients` maps client id -> shared secret."""
+
+    thread_name = "connector-sandbox"
 
     def __init__(
         self,
@@ -120,7 +115,6 @@ class SandboxService:
         self.connectors = connectors or registry
         self._httpd = _Server((host, port), _Handler)
         self._httpd.sandbox = self
-        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.reset()
 
@@ -131,32 +125,11 @@ class SandboxService:
 
     # -- life cycle --------------------------------------------------------------------------------------
 
-    def start(self) -> SandboxService:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="connector-sandbox", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        self._httpd.serve_forever()
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
-
     # -- switches ----------------------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Every connector normal, the records as shipped, the log and the seen request ids empty."""
-        old = getattr(self, "_release", None)
-        if old is not None:
-            old.set()  # wake requests still sleeping in SLOW mode
-        self._release = threading.Event()
+        self._new_release()
         self.modes: dict[str, Mode] = {}
         self.default_mode = Mode.NORMAL
         self.slow_seconds = 10.0
@@ -188,9 +161,6 @@ class SandboxService:
     def _record(self, entry: LogEntry) -> None:
         with self._lock:
             self.log.append(entry)
-
-    def _sleep(self) -> None:
-        self._release.wait(self.slow_seconds)
 
     # -- answers -----------------------------------------------------------------------------------------
 

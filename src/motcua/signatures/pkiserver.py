@@ -22,7 +22,6 @@ import hashlib
 import logging
 import socket
 import struct
-import threading
 from collections import Counter
 from collections.abc import Callable
 from enum import StrEnum
@@ -40,6 +39,7 @@ from cryptography.x509 import ocsp
 from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from motcua.loopback import LoopbackService, Mode
 from motcua.signatures import pki
 
 logger = logging.getLogger(__name__)
@@ -50,22 +50,13 @@ MAX_REQUEST_BYTES = 64 * 1024
 TSA_DIGESTS = {"sha256": 32, "sha384": 48, "sha512": 64, "sha3_256": 32, "sha3_384": 48, "sha3_512": 64}
 
 
-class Mode(StrEnum):
-    """How a service behaves; set per service with `PKIServices.set_mode`."""
-
-    NORMAL = "normal"
-    DOWN = "down"  # answers 503 Service Unavailable
-    RESET = "reset"  # drops the connection without answering (what a dead host behind a proxy looks like)
-    SLOW = "slow"  # answers normally after `slow_seconds`, longer than any sane client timeout
-
-
 class OCSPStatus(StrEnum):
     GOOD = "good"
     REVOKED = "revoked"
     UNKNOWN = "unknown"
 
 
-class PKIServices:
+class PKIServices(LoopbackService):
     """The loopback PKI server and its test switches.
 
     Binding happens in the constructor, before any PKI exists, because the URLs are embedded in the
@@ -81,10 +72,11 @@ class PKIServices:
     - `hits`: a Counter of requests per service, to see whether a client fetched or used its cache.
     """
 
+    thread_name = "pki-services"
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self._httpd = _Server((host, port), _Handler)
         self._httpd.services = self
-        self._thread: threading.Thread | None = None
         self.pki: pki.DemoPKI | None = None
         self.folder: Path | None = None
         self.ocsp_validity = dt.timedelta(hours=1)
@@ -127,37 +119,11 @@ class PKIServices:
         }
         self.reset()
 
-    def start(self) -> PKIServices:
-        """Serve in a daemon thread; returns self."""
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="pki-services", daemon=True)
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        self._httpd.serve_forever()
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> PKIServices:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
     # -- switches ------------------------------------------------------------------------------------------
 
     def reset(self) -> None:
         """Every service normal, OCSP and CRLs back to the PKI as built, timestamps at the current time."""
-        old = getattr(self, "_release", None)
-        if old is not None:
-            old.set()  # wake requests still sleeping in SLOW mode
-        self._release = threading.Event()
+        self._new_release()
         self.modes: dict[str, Mode] = dict.fromkeys(SERVICES, Mode.NORMAL)
         self.slow_seconds = 10.0
         self.ocsp_status: dict[int, OCSPStatus] = {}
@@ -236,9 +202,6 @@ class PKIServices:
         if serial == demo.intermediate.certificate.serial_number:
             return pki.ROOT, serial
         return pki.INTERMEDIATE, serial
-
-    def _sleep(self) -> None:
-        self._release.wait(self.slow_seconds)
 
     # -- answers -------------------------------------------------------------------------------------------
 

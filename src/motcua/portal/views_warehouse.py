@@ -4,7 +4,6 @@ Every page works without JS; the writes go through motcua.warehouse.services."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 from django.contrib import messages
@@ -46,34 +45,15 @@ def warehouse(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/warehouse/list.html", {"page": page, "today": timezone.localdate()})
 
 
-def _date(request: HttpRequest, name: str, problems: list[Problem]) -> datetime.date | None:
-    raw = request.POST.get(name, "").strip()[:20]
-    if not raw:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(raw, pattern).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    problems.append(
-        Problem(
-            name,
-            "invalid",
-            _("Ngày “%(value)s” không đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2024.")
-            % {"value": raw},
-        )
-    )
-    return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest) -> HttpResponse:
     """The owner adds a document of their own (unverified): type, title, number, issuer, dates and the file."""
     problems: list[Problem] = []
     if request.method == "POST":
-        issued_on = _date(request, "issued_on", problems)
-        expires_on = _date(request, "expires_on", problems)
+        issued_on, problems = services.read_day(request.POST.get("issued_on", ""), "issued_on")
+        expires_on, unreadable = services.read_day(request.POST.get("expires_on", ""), "expires_on")
+        problems += unreadable
         upload = request.FILES.get("file")
         try:
             document = services.document_upload(

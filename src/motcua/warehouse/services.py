@@ -77,9 +77,24 @@ def consentable_components(dossier: Dossier) -> list[Component]:
     return sorted(components.values(), key=lambda c: (c.order, c.pk))
 
 
-def _consent_give(*, dossier: Dossier, owner: User, scope: str, component: Component | None, at) -> Consent:
+def _consent_give(
+    *,
+    owner: User,
+    scope: str,
+    at: datetime.datetime,
+    name: str = "",
+    dossier: Dossier | None = None,
+    component: Component | None = None,
+    certified_copy: Any = None,
+    recorded_by: User | None = None,
+) -> Consent:
+    """Record a consent with the wording shown (`name`: what it is about) unless the same one is in force."""
     existing = Consent.objects.filter(
-        dossier=dossier, scope=scope, component=component, withdrawn_at__isnull=True
+        dossier=dossier,
+        scope=scope,
+        component=component,
+        certified_copy=certified_copy,
+        withdrawn_at__isnull=True,
     ).first()
     if existing is not None:
         return existing
@@ -88,19 +103,23 @@ def _consent_give(*, dossier: Dossier, owner: User, scope: str, component: Compo
         scope=scope,
         dossier=dossier,
         component=component,
-        wording=consent_wording(scope=scope, name=component.name if component else ""),
+        certified_copy=certified_copy,
+        wording=consent_wording(scope=scope, name=name),
         language=translation.get_language() or settings.LANGUAGE_CODE,
         given_at=at,
+        recorded_by=recorded_by,
     )
     audit_record(
-        actor=owner,
+        actor=recorded_by or owner,
         action="warehouse.consent_given",
         object_type="consent",
         object_id=str(consent.public_id),
         data={
-            "dossier": str(dossier.public_id),
+            "owner": owner.pk,
             "scope": scope,
+            "dossier": str(dossier.public_id) if dossier else None,
             "component": component.code if component else None,
+            "certified_copy": str(certified_copy.public_id) if certified_copy else None,
             "wording": consent.wording,
         },
         at=at,
@@ -149,14 +168,14 @@ def consents_give(
     at = at or timezone.now()
     with transaction.atomic():
         given = [
-            _consent_give(dossier=dossier, owner=owner, scope=Consent.Scope.COMPONENT, component=c, at=at)
+            _consent_give(
+                owner=owner, scope=Consent.Scope.COMPONENT, at=at, name=c.name, dossier=dossier, component=c
+            )
             for c in consentable_components(dossier)
             if c.code in wanted
         ]
         if result:
-            given.append(
-                _consent_give(dossier=dossier, owner=owner, scope=Consent.Scope.RESULT, component=None, at=at)
-            )
+            given.append(_consent_give(owner=owner, scope=Consent.Scope.RESULT, at=at, dossier=dossier))
     return given
 
 
@@ -227,14 +246,39 @@ class DocumentDetails:
     expires_on: datetime.date | None = None
 
 
-def parse_day(raw: str) -> datetime.date | None:
-    """A calendar day typed as 2024-12-25 (a date input) or 25/12/2024; None if it is neither."""
+def read_day(raw: str, field: str) -> tuple[datetime.date | None, list[Problem]]:
+    """A calendar day typed as 2024-12-25 (a date input) or 25/12/2024; blank: None. Otherwise the problem, on
+    `field`."""
+    text = (raw or "").strip()[:20]
+    if not text:
+        return None, []
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.datetime.strptime(raw.strip(), pattern).date()  # noqa: DTZ007 - a day, no time
+            return datetime.datetime.strptime(text, pattern).date(), []  # noqa: DTZ007 - a day, no time
         except ValueError:
             continue
-    return None
+    message = _("Ngày “%(value)s” không đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2024.")
+    return None, [Problem(field, "invalid_date", message % {"value": text})]
+
+
+def _day_problems(
+    issued_on: datetime.date | None,
+    expires_on: datetime.date | None,
+    *,
+    issued_field: str,
+    expires_field: str,
+) -> list[Problem]:
+    """A document cannot be issued after today, nor expire before it was issued."""
+    problems = []
+    if issued_on and issued_on > timezone.localdate():
+        problems.append(
+            Problem(issued_field, "future", _("Ngày cấp không thể sau hôm nay. Hãy kiểm tra lại."))
+        )
+    if issued_on and expires_on and expires_on < issued_on:
+        problems.append(
+            Problem(expires_field, "before_issue", _("Ngày hết hạn phải sau ngày cấp. Hãy kiểm tra lại."))
+        )
+    return problems
 
 
 def document_details(
@@ -244,31 +288,14 @@ def document_details(
     them at once (field: the component's target, so it shows beside its mark)."""
     details: dict[str, DocumentDetails] = {}
     problems: list[Problem] = []
-    today = timezone.localdate()
     for target, mark in (marks or {}).items():
         raw = mark.get("document") if isinstance(mark, dict) else None
         if not isinstance(raw, dict):
             continue
-        days: dict[str, datetime.date | None] = {}
-        for name in ("issued_on", "expires_on"):
-            text = str(raw.get(name) or "").strip()
-            days[name] = parse_day(text) if text else None
-            if text and days[name] is None:
-                problems.append(
-                    Problem(
-                        target,
-                        "invalid_date",
-                        _("Ngày “%(value)s” không đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2024.")
-                        % {"value": text[:20]},
-                    )
-                )
-        issued_on, expires_on = days["issued_on"], days["expires_on"]
-        if issued_on and issued_on > today:
-            problems.append(Problem(target, "future", _("Ngày cấp không thể sau hôm nay. Hãy kiểm tra lại.")))
-        if issued_on and expires_on and expires_on < issued_on:
-            problems.append(
-                Problem(target, "before_issue", _("Ngày hết hạn phải sau ngày cấp. Hãy kiểm tra lại."))
-            )
+        issued_on, unreadable_issue = read_day(str(raw.get("issued_on") or ""), target)
+        expires_on, unreadable_expiry = read_day(str(raw.get("expires_on") or ""), target)
+        problems += unreadable_issue + unreadable_expiry
+        problems += _day_problems(issued_on, expires_on, issued_field=target, expires_field=target)
         details[target] = DocumentDetails(
             number=str(raw.get("number") or "").strip()[:NUMBER_MAX],
             issuer=str(raw.get("issuer") or "").strip()[:ISSUER_MAX],
@@ -385,13 +412,12 @@ def certified_copy_store(*, copy: Any, official: User, at: datetime.datetime) ->
     the applicant has no account."""
     if copy.applicant is None:
         return None
-    consent = Consent.objects.create(
+    consent = _consent_give(
         owner=copy.applicant,
         scope=Consent.Scope.CERTIFIED_COPY,
+        at=at,
+        name=copy.document_title,
         certified_copy=copy,
-        wording=consent_wording(scope=Consent.Scope.CERTIFIED_COPY, name=copy.document_title),
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        given_at=at,
         recorded_by=official,
     )
     document = Document.objects.create(
@@ -514,14 +540,7 @@ def document_upload(
         problems.append(Problem("number", "too_long", _("Số, ký hiệu dài quá 100 ký tự.")))
     if len(issuer) > ISSUER_MAX:
         problems.append(Problem("issuer", "too_long", _("Tên cơ quan cấp dài quá 255 ký tự.")))
-    if issued_on and issued_on > timezone.localdate():
-        problems.append(
-            Problem("issued_on", "future", _("Ngày cấp không thể sau hôm nay. Hãy kiểm tra lại."))
-        )
-    if issued_on and expires_on and expires_on < issued_on:
-        problems.append(
-            Problem("expires_on", "before_issue", _("Ngày hết hạn phải sau ngày cấp. Hãy kiểm tra lại."))
-        )
+    problems += _day_problems(issued_on, expires_on, issued_field="issued_on", expires_field="expires_on")
     rule = _UploadRule()
     name = (original_name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:200] or "tep"
     blob = None
